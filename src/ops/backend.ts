@@ -1,0 +1,72 @@
+/**
+ * A backend is the set of named kernels the differentiable functions call. The reference backend is
+ * the readable TypeScript the notebooks teach from; a faster backend can replace any kernel and is
+ * tested against this one. Every method allocates its (contiguous) output and returns it.
+ */
+import { TensorData } from "../data/tensor-data";
+import { Shape, shapeBroadcast } from "../data/shape";
+import { tensorArgmax, tensorMap, tensorReduce, tensorSoftmax, tensorZip } from "./kernels";
+import { tensorMatmul } from "./matmul";
+import { tensorConv1d, tensorConv2d } from "./conv";
+import type { Binary, Unary } from "./operators";
+import { check } from "../errors";
+
+export interface Backend {
+  readonly name: string;
+  /** fn applied elementwise; `shape` (default a's) may be larger than a's, which then broadcasts. */
+  map(fn: Unary, a: TensorData, shape?: Shape): TensorData;
+  zip(fn: Binary, a: TensorData, b: TensorData): TensorData;
+  /** Reduction along dim; the result keeps dim with size 1. */
+  reduce(fn: Binary, start: number, a: TensorData, dim: number): TensorData;
+  argmax(a: TensorData, dim: number): TensorData;
+  softmax(a: TensorData, dim: number, log: boolean): TensorData;
+  /** Batched matmul of tensors with at least 2 dims, batch dims broadcast; `outShape` given by the caller. */
+  matmul(a: TensorData, b: TensorData, outShape: Shape): TensorData;
+  conv1d(input: TensorData, weight: TensorData, reverse: boolean, outShape: Shape): TensorData;
+  conv2d(input: TensorData, weight: TensorData, reverse: boolean, outShape: Shape): TensorData;
+}
+
+/** Allocates an output of `shape`, lets `kernel` fill it, returns it. */
+function into(shape: Shape, kernel: (out: TensorData) => void): TensorData {
+  const out = TensorData.zeros(shape);
+  kernel(out);
+  return out;
+}
+
+export const referenceBackend: Backend = {
+  name: "reference",
+  map: (fn, a, shape = a.shape) => into(shape, (out) => tensorMap(fn, out, a)),
+  zip: (fn, a, b) => into(shapeBroadcast(a.shape, b.shape), (out) => tensorZip(fn, out, a, b)),
+  reduce: (fn, start, a, dim) =>
+    into(
+      a.shape.map((d, i) => (i === dim ? 1 : d)),
+      (out) => tensorReduce(fn, start, out, a, dim),
+    ),
+  argmax: (a, dim) => into(a.shape, (out) => tensorArgmax(out, a, dim)),
+  softmax: (a, dim, log) => into(a.shape, (out) => tensorSoftmax(out, a, dim, log)),
+  matmul: (a, b, outShape) => into(outShape, (out) => tensorMatmul(out, a, b)),
+  conv1d: (input, weight, reverse, outShape) => into(outShape, (out) => tensorConv1d(out, input, weight, reverse)),
+  conv2d: (input, weight, reverse, outShape) => into(outShape, (out) => tensorConv2d(out, input, weight, reverse)),
+};
+
+const backends = new Map<string, Backend>([["reference", referenceBackend]]);
+let current: Backend = referenceBackend;
+
+/** Makes a backend selectable by name (a fast backend registers itself here). */
+export function registerBackend(b: Backend): void {
+  backends.set(b.name, b);
+}
+
+/** Selects the backend every op uses from now on; returns the previous one's name. */
+export function useBackend(name: string): string {
+  const b = backends.get(name);
+  check(b !== undefined, "useBackend", () => `unknown backend "${name}" (known: ${[...backends.keys()].join(", ")})`);
+  const previous = current.name;
+  current = b;
+  return previous;
+}
+
+/** The backend in use. */
+export function backend(): Backend {
+  return current;
+}

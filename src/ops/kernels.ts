@@ -1,0 +1,125 @@
+/**
+ * Higher-order kernels (minitorch module 3): map, zip and reduce lift a scalar function to strided,
+ * broadcast tensors. They write into an `out` TensorData the caller allocated, know nothing of
+ * autodiff, allocate only one index buffer per call, and take a flat loop when layouts allow it.
+ */
+import { TensorData } from "../data/tensor-data";
+import { broadcastIndex, indexToPosition, toIndex } from "../data/shape";
+import type { Binary, Unary } from "./operators";
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** out[i] = fn(a[broadcast(i)]); `a` may broadcast to out's shape (used to expand gradients). */
+export function tensorMap(fn: Unary, out: TensorData, a: TensorData): void {
+  const o = out.storage;
+  const x = a.storage;
+  if (sameShape(out.shape, a.shape) && out.isContiguous() && a.isContiguous()) {
+    for (let i = 0; i < out.size; i++) o[i] = fn(x[i]);
+    return;
+  }
+  const outIndex = new Int32Array(out.dims);
+  const aIndex = new Int32Array(a.dims);
+  for (let i = 0; i < out.size; i++) {
+    toIndex(i, out.shape, outIndex);
+    broadcastIndex(outIndex, out.shape, a.shape, aIndex);
+    o[indexToPosition(outIndex, out.strides)] = fn(x[indexToPosition(aIndex, a.strides)]);
+  }
+}
+
+/** out[i] = fn(a[broadcast(i)], b[broadcast(i)]) where out's shape is the broadcast of a's and b's. */
+export function tensorZip(fn: Binary, out: TensorData, a: TensorData, b: TensorData): void {
+  const o = out.storage;
+  const x = a.storage;
+  const y = b.storage;
+  const contiguous = out.isContiguous() && a.isContiguous() && b.isContiguous();
+  if (contiguous && sameShape(out.shape, a.shape) && sameShape(out.shape, b.shape)) {
+    for (let i = 0; i < out.size; i++) o[i] = fn(x[i], y[i]);
+    return;
+  }
+  if (contiguous && sameShape(out.shape, a.shape) && b.size === 1) {
+    const c = y[0];
+    for (let i = 0; i < out.size; i++) o[i] = fn(x[i], c);
+    return;
+  }
+  const outIndex = new Int32Array(out.dims);
+  const aIndex = new Int32Array(a.dims);
+  const bIndex = new Int32Array(b.dims);
+  for (let i = 0; i < out.size; i++) {
+    toIndex(i, out.shape, outIndex);
+    broadcastIndex(outIndex, out.shape, a.shape, aIndex);
+    broadcastIndex(outIndex, out.shape, b.shape, bIndex);
+    o[indexToPosition(outIndex, out.strides)] = fn(
+      x[indexToPosition(aIndex, a.strides)],
+      y[indexToPosition(bIndex, b.strides)],
+    );
+  }
+}
+
+/** Calls `body` once per lane along `dim`: the 1-D run of elements that a reduction folds, given by its
+ * first storage positions in `a` and `out`. `out` has a's shape, or a's shape with `dim` set to 1. */
+function forEachLane(
+  a: TensorData,
+  out: TensorData,
+  dim: number,
+  body: (inPos: number, outPos: number) => void,
+): void {
+  const lane = [...a.shape];
+  lane[dim] = 1;
+  const index = new Int32Array(a.dims);
+  const count = a.size / Math.max(a.shape[dim], 1);
+  for (let i = 0; i < count; i++) {
+    toIndex(i, lane, index);
+    body(indexToPosition(index, a.strides), indexToPosition(index, out.strides));
+  }
+}
+
+/** Folds dimension `dim` of `a` with fn starting from `start`; out has a's shape with that dim set to 1. */
+export function tensorReduce(fn: Binary, start: number, out: TensorData, a: TensorData, dim: number): void {
+  const o = out.storage;
+  const x = a.storage;
+  const n = a.shape[dim];
+  const step = a.strides[dim];
+  forEachLane(a, out, dim, (inPos, outPos) => {
+    let acc = start;
+    for (let k = 0, pos = inPos; k < n; k++, pos += step) acc = fn(acc, x[pos]);
+    o[outPos] = acc;
+  });
+}
+
+/** One-hot of the first maximum along `dim` (out has a's shape): the lecture's argmax, and what max
+ * backward needs to send the gradient to a single winner even when values tie. */
+export function tensorArgmax(out: TensorData, a: TensorData, dim: number): void {
+  const o = out.storage;
+  const x = a.storage;
+  const n = a.shape[dim];
+  const inStep = a.strides[dim];
+  const outStep = out.strides[dim];
+  forEachLane(a, out, dim, (inPos, outPos) => {
+    let best = 0;
+    for (let k = 1; k < n; k++) if (x[inPos + k * inStep] > x[inPos + best * inStep]) best = k;
+    for (let k = 0; k < n; k++) o[outPos + k * outStep] = k === best ? 1 : 0;
+  });
+}
+
+/** Softmax along `dim`, shifted by the lane's max so exp never overflows (the C = e^{-max} argument);
+ * with `log` it writes log-softmax = x - max - log(sum exp(x - max)). out has a's shape. */
+export function tensorSoftmax(out: TensorData, a: TensorData, dim: number, log: boolean): void {
+  const o = out.storage;
+  const x = a.storage;
+  const n = a.shape[dim];
+  const inStep = a.strides[dim];
+  const outStep = out.strides[dim];
+  forEachLane(a, out, dim, (inPos, outPos) => {
+    let m = -Infinity;
+    for (let k = 0; k < n; k++) m = Math.max(m, x[inPos + k * inStep]);
+    let total = 0;
+    for (let k = 0; k < n; k++) total += Math.exp(x[inPos + k * inStep] - m);
+    const logTotal = Math.log(total);
+    for (let k = 0; k < n; k++) {
+      const shifted = x[inPos + k * inStep] - m;
+      o[outPos + k * outStep] = log ? shifted - logTotal : Math.exp(shifted) / total;
+    }
+  });
+}

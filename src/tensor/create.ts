@@ -1,0 +1,71 @@
+/** Constructors, as in PyTorch: tensor(nested array), zeros, ones, full, arange, and seeded rand/randn. */
+import { check, fmtShape } from "../errors";
+import { TensorData } from "../data/tensor-data";
+import { Shape, ShapeArgs, checkShape, shapeArgs, shapeSize } from "../data/shape";
+import { defaultGenerator } from "../data/random";
+import { NestedArray, Tensor } from "./tensor";
+
+export interface TensorOptions {
+  /** Mark the new tensor as a leaf whose gradient backward() accumulates. */
+  requiresGrad?: boolean;
+}
+
+/** A tensor over `storage` with `shape` (the storage is used, not copied). */
+export function fromStorage(storage: Float64Array, shape: Shape, options: TensorOptions = {}): Tensor {
+  check(storage.length === shapeSize(shape), "fromStorage", () =>
+    `storage has ${storage.length} values but shape ${fmtShape(shape)} needs ${shapeSize(shape)}`);
+  return new Tensor(new TensorData(storage, shape)).requiresGrad_(options.requiresGrad ?? false);
+}
+
+/** A tensor from (nested) arrays of numbers, e.g. tensor([[1, 2], [3, 4]]); the arrays must be rectangular. */
+export function tensor(values: NestedArray, options: TensorOptions = {}): Tensor {
+  const shape: number[] = [];
+  for (let v = values; Array.isArray(v); v = v[0]) shape.push(v.length);
+  const flat: number[] = [];
+  const walk = (v: NestedArray, dim: number, path: number[]): void => {
+    if (dim === shape.length) {
+      check(typeof v === "number", "tensor", () => `expected a number at index ${fmtShape(path)}, got ${Array.isArray(v) ? "an array" : typeof v}`);
+      flat.push(v as number);
+      return;
+    }
+    check(Array.isArray(v) && v.length === shape[dim], "tensor", () =>
+      `ragged nested array at index ${fmtShape(path)}: expected ${shape[dim]} items like the first row, got ${Array.isArray(v) ? v.length : "a number"}`);
+    (v as NestedArray[]).forEach((item, i) => walk(item, dim + 1, [...path, i]));
+  };
+  walk(values, 0, []);
+  return fromStorage(Float64Array.from(flat), shape, options);
+}
+
+function filled(op: string, shape: number[], value: (i: number) => number): Tensor {
+  checkShape(shape, op);
+  const storage = new Float64Array(shapeSize(shape));
+  for (let i = 0; i < storage.length; i++) storage[i] = value(i);
+  return fromStorage(storage, shape);
+}
+
+export function zeros(...shape: ShapeArgs): Tensor {
+  return filled("zeros", shapeArgs(shape), () => 0);
+}
+export function ones(...shape: ShapeArgs): Tensor {
+  return filled("ones", shapeArgs(shape), () => 1);
+}
+export function full(shape: Shape, value: number): Tensor {
+  return filled("full", [...shape], () => value);
+}
+/** Uniform samples in [0, 1) from the seeded generator (see manualSeed). */
+export function rand(...shape: ShapeArgs): Tensor {
+  const g = defaultGenerator();
+  return filled("rand", shapeArgs(shape), () => g.random());
+}
+/** Standard normal samples from the seeded generator (see manualSeed). */
+export function randn(...shape: ShapeArgs): Tensor {
+  const g = defaultGenerator();
+  return filled("randn", shapeArgs(shape), () => g.normal());
+}
+/** arange(end) or arange(start, end, step = 1): evenly spaced values in [start, end). */
+export function arange(startOrEnd: number, end?: number, step = 1): Tensor {
+  const [start, stop] = end === undefined ? [0, startOrEnd] : [startOrEnd, end];
+  check(step !== 0 && Number.isFinite(step), "arange", () => `step must be a non-zero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  return filled("arange", [n], (i) => start + i * step);
+}
