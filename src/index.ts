@@ -16,3 +16,4 @@ export type { FunctionDef, Grads } from "./tensor/function";
 export { defineFunction, History } from "./tensor/function";
 export type { TensorOptions } from "./tensor/create";
 export { tensor, zeros, ones, full, rand, randn, arange, fromStorage } from "./tensor/create";
+export * as nn from "./nn";
