@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the project needs beyond Node: Jupyter (Notebook 6, nbconvert, nbclient) to run the
+# notebooks, Chromium for the browser checks and PDF handouts, poppler-utils to inspect PDFs.
+# Installs only what is missing, so a second run costs nothing.
+set -euo pipefail
+packages=(jupyter-notebook jupyter-nbconvert python3-nbclient chromium poppler-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing Debian packages: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
