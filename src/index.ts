@@ -17,3 +17,4 @@ export { defineFunction, History } from "./tensor/function";
 export type { TensorOptions } from "./tensor/create";
 export { tensor, zeros, ones, full, rand, randn, arange, fromStorage } from "./tensor/create";
 export * as nn from "./nn";
+export * as plot from "./plot";

@@ -1,0 +1,66 @@
+/**
+ * Line charts: y against x for one or more named series. The shared builder behind `functions` (a
+ * function and its derivative) and `curves` (loss and accuracy per epoch).
+ */
+import type { Data } from "plotly.js-dist-min";
+import { check } from "../errors";
+import { escapeText } from "./escape";
+import { Figure, PlotOptions, axisTitle, color, makeFigure } from "./figure";
+import { Values, toNumbers } from "./values";
+
+/** Options of the line-chart builders. */
+export interface LineOptions extends PlotOptions {
+  /** Names of series drawn against a second y-axis on the right, e.g. accuracy (0..1) next to a loss. */
+  right?: readonly string[];
+  /** Title of the right y-axis. */
+  rightLabel?: string;
+  /** Mark every point as well as joining them (default: only when a series has at most 50 points). */
+  markers?: boolean;
+}
+
+/** Data of `line`: named y series against one shared x (0, 1, 2, ... when x is left out). */
+export interface LineData {
+  x?: Values;
+  ys: Readonly<Record<string, Values>>;
+}
+
+/** One drawn series: its x and y values and how it looks. */
+export interface Series {
+  name: string;
+  x: number[];
+  y: number[];
+  color: string;
+  dash?: "solid" | "dash" | "dot";
+}
+
+/** Plots named series against a shared x, e.g. `line({ x, ys: { "f(x)": y, "f'(x)": x.grad! } })`. */
+export function line(data: LineData, options: LineOptions = {}): Figure {
+  const names = Object.keys(data.ys);
+  check(names.length > 0, "plot.line", () => "ys must name at least one series, e.g. { ys: { loss: [...] } }");
+  const series = names.map((name, k): Series => {
+    const y = toNumbers(data.ys[name], "plot.line", `ys[${JSON.stringify(name)}]`);
+    const x = data.x === undefined ? y.map((_, i) => i) : toNumbers(data.x, "plot.line", "x");
+    check(x.length === y.length, "plot.line", () => `x has ${x.length} values but ys[${JSON.stringify(name)}] has ${y.length}`);
+    return { name, x, y, color: color(k) };
+  });
+  return seriesFigure(series, options);
+}
+
+/** A figure of ready-made series; series named in `options.right` use the right-hand y-axis. */
+export function seriesFigure(series: readonly Series[], options: LineOptions): Figure {
+  const right = new Set(options.right ?? []);
+  const unknown = [...right].filter((name) => !series.some((s) => s.name === name));
+  check(unknown.length === 0, "plot", () =>
+    `right names series ${JSON.stringify(unknown)} that are not plotted; the series are ${JSON.stringify(series.map((s) => s.name))}`);
+  const data: Data[] = series.map((s) => ({
+    type: "scatter",
+    mode: (options.markers ?? s.y.length <= 50) ? "lines+markers" : "lines",
+    name: escapeText(s.name),
+    x: s.x,
+    y: s.y,
+    line: { color: s.color, dash: s.dash ?? "solid" },
+    yaxis: right.has(s.name) ? "y2" : "y",
+  }));
+  const layout = right.size === 0 ? {} : { yaxis2: { ...axisTitle(options.rightLabel), overlaying: "y" as const, side: "right" as const } };
+  return makeFigure(data, options, layout);
+}
