@@ -1,0 +1,196 @@
+/**
+ * conv1d / conv2d (module 4.2, 4.3): the minitorch convention (box anchored at the left / top-left, output
+ * as large as the input, reads past the right / bottom edge are 0), checked against the lecture's
+ * formulas and against naive loops written here; backward against the lecture's reverse-anchor formula.
+ */
+import { describe, expect, it } from "vitest";
+import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+
+/** Tensor whose element at a row-major position i is f(i): a convenient distinct-valued fixture. */
+function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return fromStorage(Float64Array.from({ length: n }, (_, i) => f(i)), shape, { requiresGrad });
+}
+
+/** Row-major strides of a shape, for indexing the flat arrays of the naive reference. */
+function strides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
+
+/** The definition, seven loops deep: out[b,o,h,w] = sum_{c,i,j} weight[o,c,i,j] * input[b,c,h+i,w+j],
+ * with input positions past the bottom / right edge reading as 0. */
+function naiveConv2d(input: Tensor, weight: Tensor): { shape: number[]; values: number[] } {
+  const [B, C, H, W] = input.shape;
+  const [O, , KH, KW] = weight.shape;
+  const x = input.toFlat();
+  const w = weight.toFlat();
+  const [xs, ws] = [strides(input.shape), strides(weight.shape)];
+  const out: number[] = [];
+  for (let b = 0; b < B; b++)
+    for (let o = 0; o < O; o++)
+      for (let h = 0; h < H; h++)
+        for (let v = 0; v < W; v++) {
+          let acc = 0;
+          for (let c = 0; c < C; c++)
+            for (let i = 0; i < KH; i++)
+              for (let j = 0; j < KW; j++) {
+                if (h + i >= H || v + j >= W) continue;
+                acc += w[o * ws[0] + c * ws[1] + i * ws[2] + j * ws[3]] * x[b * xs[0] + c * xs[1] + (h + i) * xs[2] + (v + j) * xs[3]];
+              }
+          out.push(acc);
+        }
+  return { shape: [B, O, H, W], values: out };
+}
+
+function expectClose(actual: readonly number[], expected: readonly number[], tol = 1e-12): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((a, i) => {
+    if (Math.abs(a - expected[i]) > tol * Math.max(1, Math.abs(expected[i])))
+      throw new Error(`element ${i}: got ${a}, expected ${expected[i]}`);
+  });
+}
+
+describe("conv1d forward", () => {
+  it("conv1d of [0,1,2,3] with [1,2,3] is [8,14,8,3]", () => {
+    const out = nn.conv1d(tensor([[[0, 1, 2, 3]]]), tensor([[[1, 2, 3]]]));
+    expect(out.shape).toEqual([1, 1, 4]);
+    // 0*1+1*2+2*3 = 8, 1*1+2*2+3*3 = 14, 2*1+3*2+0*3 = 8, 3*1+0+0 = 3
+    expect(out.toFlat()).toEqual([8, 14, 8, 3]);
+  });
+
+  it("is the lecture's out[i] = w0*in[i] + w1*in[i+1] + w2*in[i+2] at every position", () => {
+    const inp = [3, -1, 4, 1, -5, 9, 2, -6];
+    const w = [0.5, -2, 3];
+    const out = nn.conv1d(tensor([[inp]]), tensor([[w]])).toFlat();
+    const at = (i: number) => (i < inp.length ? inp[i] : 0);
+    const expected = inp.map((_, i) => w[0] * at(i) + w[1] * at(i + 1) + w[2] * at(i + 2));
+    expectClose(out, expected);
+  });
+
+  it("sums over input channels, one result per output channel and batch, with bias added per out channel", () => {
+    // input [2, 2, 5], weight [3, 2, 2], bias [3]
+    const input = filled([2, 2, 5], (i) => ((i * 7) % 11) - 5);
+    const weight = filled([3, 2, 2], (i) => ((i * 5) % 7) - 3);
+    const bias = tensor([10, -20, 0.5]);
+    const out = nn.conv1d(input, weight, bias);
+    expect(out.shape).toEqual([2, 3, 5]);
+    const x = input.toFlat();
+    const w = weight.toFlat();
+    const b = bias.toFlat();
+    const expected: number[] = [];
+    for (let n = 0; n < 2; n++)
+      for (let o = 0; o < 3; o++)
+        for (let i = 0; i < 5; i++) {
+          let acc = b[o];
+          for (let c = 0; c < 2; c++)
+            for (let k = 0; k < 2; k++) if (i + k < 5) acc += w[o * 4 + c * 2 + k] * x[n * 10 + c * 5 + i + k];
+          expected.push(acc);
+        }
+    expectClose(out.toFlat(), expected);
+  });
+});
+
+describe("conv1d backward: the reverse anchor", () => {
+  const inp = [1, -2, 3, 0.5, 4];
+  const w = [2, 3, 5];
+  const d = [7, 11, 13, 17, 19];
+
+  function run() {
+    const input = tensor([[inp]], { requiresGrad: true });
+    const weight = tensor([[w]], { requiresGrad: true });
+    nn.conv1d(input, weight).backward(tensor([[d]]));
+    return { gi: (input.grad as Tensor).toFlat(), gw: (weight.grad as Tensor).toFlat() };
+  }
+
+  it("grad_input[2] = w[0]*d[2] + w[1]*d[1] + w[2]*d[0]", () => {
+    expect(run().gi[2]).toBeCloseTo(2 * 13 + 3 * 11 + 5 * 7, 12);
+  });
+
+  it("grad_input[j] = sum_k w[k] * d[j-k] everywhere (edges included), grad_weight[k] = sum_i d[i] * in[i+k]", () => {
+    const { gi, gw } = run();
+    const dAt = (i: number) => (i >= 0 && i < d.length ? d[i] : 0);
+    const inAt = (i: number) => (i < inp.length ? inp[i] : 0);
+    expectClose(gi, inp.map((_, j) => w.reduce((acc, wk, k) => acc + wk * dAt(j - k), 0)));
+    expectClose(gw, w.map((_, k) => d.reduce((acc, di, i) => acc + di * inAt(i + k), 0)));
+  });
+});
+
+describe("conv2d forward", () => {
+  it("matches the naive 7-loop definition: multi-batch, multi-channel, non-square kernels", () => {
+    manualSeed(42);
+    const cases: [number[], number[]][] = [
+      [[2, 3, 5, 6], [4, 3, 2, 3]],
+      [[3, 2, 4, 4], [2, 2, 3, 1]],
+      [[1, 1, 6, 5], [1, 1, 1, 4]],
+      [[2, 2, 3, 3], [3, 2, 3, 3]],
+      [[1, 3, 2, 7], [2, 3, 4, 2]], // kernel taller than the image: rows past the edge read 0
+    ];
+    for (const [inShape, wShape] of cases) {
+      const input = randn(...inShape);
+      const weight = randn(...wShape);
+      const out = nn.conv2d(input, weight);
+      const ref = naiveConv2d(input, weight);
+      expect(out.shape).toEqual(ref.shape);
+      expectClose(out.toFlat(), ref.values, 1e-12);
+    }
+  });
+
+  it("works on non-contiguous (permuted) inputs and weights", () => {
+    manualSeed(7);
+    const input = randn(2, 5, 4, 3).permute(0, 3, 2, 1); // [2, 3, 4, 5]
+    const weight = randn(3, 2, 2, 3).permute(2, 3, 0, 1); // [2, 3, 3, 2]
+    expect(input.isContiguous()).toBe(false);
+    const ref = naiveConv2d(input, weight);
+    expectClose(nn.conv2d(input, weight).toFlat(), ref.values, 1e-12);
+  });
+
+  it("a hand example: the top-left box, and the bottom-right corner that reads zeros", () => {
+    // input 3x3 = 1..9, weight 2x2 = [[1, 10], [100, 1000]]
+    const out = nn.conv2d(tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]), tensor([[[[1, 10], [100, 1000]]]]));
+    expect(out.toArray()).toEqual([
+      [[
+        [1 + 20 + 400 + 5000, 2 + 30 + 500 + 6000, 3 + 0 + 600 + 0],
+        [4 + 50 + 700 + 8000, 5 + 60 + 800 + 9000, 6 + 0 + 900 + 0],
+        [7 + 80 + 0 + 0, 8 + 90, 9],
+      ]],
+    ]);
+  });
+
+  it("adds the bias once per output channel", () => {
+    manualSeed(3);
+    const input = randn(2, 2, 3, 4);
+    const weight = randn(3, 2, 2, 2);
+    const bias = tensor([1.5, -2, 100]);
+    const ref = naiveConv2d(input, weight);
+    const plane = 3 * 4;
+    const expected = ref.values.map((v, i) => v + [1.5, -2, 100][Math.floor(i / plane) % 3]);
+    expectClose(nn.conv2d(input, weight, bias).toFlat(), expected, 1e-12);
+  });
+});
+
+describe("conv errors name the op and both shapes", () => {
+  it("channel mismatch", () => {
+    const call = () => nn.conv2d(randn(2, 3, 8, 8), randn(4, 1, 3, 3));
+    expect(call).toThrow(MiniTorchError);
+    expect(call).toThrow("conv2d: input has 3 channels but weight expects 1; input [2,3,8,8], weight [4,1,3,3]");
+    expect(() => nn.conv1d(randn(1, 2, 5), randn(1, 3, 2))).toThrow(
+      "conv1d: input has 2 channels but weight expects 3; input [1,2,5], weight [1,3,2]",
+    );
+  });
+
+  it("wrong number of dims for input or weight", () => {
+    expect(() => nn.conv2d(randn(3, 8, 8), randn(4, 3, 3, 3))).toThrow(/^conv2d: input must be 4-D .*got shape \[3,8,8\]/);
+    expect(() => nn.conv2d(randn(1, 3, 8, 8), randn(3, 3, 3))).toThrow(/^conv2d: weight must be 4-D .*got shape \[3,3,3\]/);
+    expect(() => nn.conv1d(randn(1, 1, 2, 5), randn(1, 1, 2))).toThrow(/^conv1d: input must be 3-D .*got shape \[1,1,2,5\]/);
+    expect(() => nn.conv1d(randn(1, 1, 5), randn(1, 2))).toThrow(/^conv1d: weight must be 3-D .*got shape \[1,2\]/);
+  });
+
+  it("bad bias: wrong length or wrong dims", () => {
+    const [input, weight] = [randn(1, 2, 4, 4), randn(3, 2, 2, 2)];
+    expect(() => nn.conv2d(input, weight, randn(2))).toThrow(/^conv2d: bias must have shape \[3\].*got \[2\]/);
+    expect(() => nn.conv2d(input, weight, randn(3, 1))).toThrow(/^conv2d: bias must have shape \[3\].*got \[3,1\]/);
+    expect(() => nn.conv1d(randn(1, 2, 4), randn(3, 2, 2), randn(4))).toThrow(/^conv1d: bias must have shape \[3\].*got \[4\]/);
+  });
+});
