@@ -1,0 +1,170 @@
+/**
+ * Pooling (module 4.3, lecture 24): tile's "tensor origami" against a naive block loop, the lecture's
+ * view exercise, avgpool2d / maxpool2d against naive loops, their gradients, and the errors.
+ */
+import { describe, expect, it } from "vitest";
+import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+
+function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return fromStorage(Float64Array.from({ length: n }, (_, i) => f(i)), shape, { requiresGrad });
+}
+
+/** The values of block (bh, bw) of channel (b, c), read straight from the flat input, row by row. */
+function naiveBlocks(input: Tensor, kh: number, kw: number): number[][] {
+  const [B, C, H, W] = input.shape;
+  const x = input.toFlat();
+  const blocks: number[][] = [];
+  for (let b = 0; b < B; b++)
+    for (let c = 0; c < C; c++)
+      for (let bh = 0; bh < H / kh; bh++)
+        for (let bw = 0; bw < W / kw; bw++) {
+          const block: number[] = [];
+          for (let i = 0; i < kh; i++)
+            for (let j = 0; j < kw; j++) block.push(x[((b * C + c) * H + bh * kh + i) * W + bw * kw + j]);
+          blocks.push(block);
+        }
+  return blocks;
+}
+
+/** Splits a flat row-major array into consecutive runs of n. */
+function chunks(values: number[], n: number): number[][] {
+  return Array.from({ length: values.length / n }, (_, i) => values.slice(i * n, (i + 1) * n));
+}
+
+function expectClose(actual: readonly number[], expected: readonly number[], tol = 1e-12): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((a, i) => {
+    if (Math.abs(a - expected[i]) > tol * Math.max(1, Math.abs(expected[i])))
+      throw new Error(`element ${i}: got ${a}, expected ${expected[i]}`);
+  });
+}
+
+const SHAPES: [number[], [number, number]][] = [
+  [[1, 1, 4, 4], [2, 2]],
+  [[2, 3, 6, 4], [3, 2]],
+  [[2, 2, 4, 6], [1, 3]],
+  [[1, 2, 6, 6], [6, 1]],
+  [[3, 1, 2, 8], [2, 4]],
+  [[1, 1, 3, 3], [1, 1]],
+];
+
+describe("tile", () => {
+  it("[B,C,H,W] -> [B,C,H/kh,W/kw,kh*kw], the last dim holding exactly each block's values (row by row)", () => {
+    for (const [shape, [kh, kw]] of SHAPES) {
+      // distinct values, so a value from the wrong block or in the wrong place cannot go unnoticed
+      const input = filled(shape, (i) => i * 1.5 - 7);
+      const t = nn.tile(input, [kh, kw]);
+      expect(t.shape).toEqual([shape[0], shape[1], shape[2] / kh, shape[3] / kw, kh * kw]);
+      expect(chunks(t.toFlat(), kh * kw)).toEqual(naiveBlocks(input, kh, kw));
+    }
+  });
+
+  it("does not care whether the input is contiguous", () => {
+    manualSeed(5);
+    const input = randn(2, 6, 4, 3).permute(0, 3, 1, 2); // [2, 3, 6, 4], non-contiguous
+    expect(input.isContiguous()).toBe(false);
+    expect(chunks(nn.tile(input, [3, 2]).toFlat(), 6)).toEqual(naiveBlocks(input, 3, 2));
+  });
+
+  it("the lecture's exercise: a (10, 10) tensor to (5, 10) by summing neighbouring rows, with view", () => {
+    const x = filled([10, 10], (i) => (i * 37) % 23);
+    // contiguous + view(5, 2, 10) pairs rows 2i and 2i+1 along a new middle dim; reduce along that fold
+    const y = x.contiguous().view(5, 2, 10).sum(1);
+    expect(y.shape).toEqual([5, 10]);
+    const flat = x.toFlat();
+    const expected = Array.from({ length: 5 }, (_, i) => Array.from({ length: 10 }, (_, j) => flat[2 * i * 10 + j] + flat[(2 * i + 1) * 10 + j]));
+    expect(y.toArray()).toEqual(expected);
+  });
+});
+
+describe("avgpool2d and maxpool2d forward", () => {
+  it("are the mean and the max of each block", () => {
+    manualSeed(11);
+    for (const [shape, [kh, kw]] of SHAPES) {
+      const input = randn(...shape);
+      const blocks = naiveBlocks(input, kh, kw);
+      const outShape = [shape[0], shape[1], shape[2] / kh, shape[3] / kw];
+      const avg = nn.avgpool2d(input, [kh, kw]);
+      const mx = nn.maxpool2d(input, [kh, kw]);
+      expect(avg.shape).toEqual(outShape);
+      expect(mx.shape).toEqual(outShape);
+      expectClose(avg.toFlat(), blocks.map((b) => b.reduce((s, v) => s + v, 0) / b.length));
+      expect(mx.toFlat()).toEqual(blocks.map((b) => Math.max(...b)));
+    }
+  });
+
+  it("a hand example", () => {
+    const input = tensor([[[
+      [1, 2, 5, 0],
+      [3, 4, -1, -2],
+      [0, 0, 8, 8],
+      [0, -4, 8, 9],
+    ]]]);
+    expect(nn.avgpool2d(input, [2, 2]).toArray()).toEqual([[[[2.5, 0.5], [-1, 8.25]]]]);
+    expect(nn.maxpool2d(input, [2, 2]).toArray()).toEqual([[[[4, 5], [0, 9]]]]);
+    expect(nn.maxpool2d(input, [1, 4]).toArray()).toEqual([[[[5], [4], [8], [9]]]]);
+  });
+});
+
+describe("pooling gradients", () => {
+  it("avgpool2d spreads each block's gradient evenly, 1/(kh*kw) to each element", () => {
+    const input = filled([2, 2, 4, 6], (i) => Math.sin(i), true);
+    const d = filled([2, 2, 2, 2], (i) => i + 1);
+    nn.avgpool2d(input, [2, 3]).backward(d);
+    const g = (input.grad as Tensor).toFlat();
+    const dd = d.toFlat();
+    g.forEach((v, pos) => {
+      const [b, c, h, w] = [Math.floor(pos / 48), Math.floor(pos / 24) % 2, Math.floor(pos / 6) % 4, pos % 6];
+      const block = ((b * 2 + c) * 2 + Math.floor(h / 2)) * 2 + Math.floor(w / 3);
+      expect(v).toBeCloseTo(dd[block] / 6, 14);
+    });
+  });
+
+  it("maxpool2d sends each block's gradient only to that block's max", () => {
+    manualSeed(13);
+    // integer values with many ties, then a distinct tiny perturbation per element breaks every tie
+    const base = randn(2, 3, 4, 6).toFlat().map((v) => Math.round(v * 2));
+    const input = filled([2, 3, 4, 6], (i) => base[i] + 1e-6 * ((i * 7919) % 97), true);
+    const d = filled([2, 3, 2, 3], (i) => 10 + i);
+    nn.maxpool2d(input, [2, 2]).backward(d);
+    const g = chunks(nn.tile((input.grad as Tensor), [2, 2]).toFlat(), 4);
+    const blocks = naiveBlocks(input, 2, 2);
+    const dd = d.toFlat();
+    blocks.forEach((block, k) => {
+      const winner = block.indexOf(Math.max(...block));
+      expect(g[k]).toEqual(block.map((_, i) => (i === winner ? dd[k] : 0)));
+    });
+  });
+
+  it("maxpool2d on an exact tie gives the whole gradient to one element (the first), not split", () => {
+    const input = tensor([[[[3, 3], [3, 3]]]], { requiresGrad: true });
+    nn.maxpool2d(input, [2, 2]).sum().backward();
+    expect((input.grad as Tensor).toFlat()).toEqual([1, 0, 0, 0]);
+  });
+});
+
+describe("pooling errors", () => {
+  it("a kernel that does not divide the input names the kernel and the input shape", () => {
+    const input = randn(1, 2, 8, 6);
+    for (const pool of [nn.avgpool2d, nn.maxpool2d]) {
+      const call = () => pool(input, [3, 3]);
+      expect(call).toThrow(MiniTorchError);
+      expect(call).toThrow(/\[3,3\].*\[1,2,8,6\]/);
+    }
+    expect(() => nn.avgpool2d(input, [3, 3])).toThrow(/^avgpool2d: /);
+    expect(() => nn.maxpool2d(input, [2, 4])).toThrow(/^maxpool2d: kernel \[2,4\] does not divide .*\[1,2,8,6\]/);
+    expect(() => nn.tile(input, [8, 5])).toThrow(/^tile: kernel \[8,5\] does not divide .*\[1,2,8,6\]/);
+  });
+
+  it("non-4-D input", () => {
+    expect(() => nn.avgpool2d(randn(8, 8), [2, 2])).toThrow(/^avgpool2d: input must be 4-D .*got shape \[8,8\]/);
+    expect(() => nn.maxpool2d(randn(2, 8, 8), [2, 2])).toThrow(/^maxpool2d: input must be 4-D .*got shape \[2,8,8\]/);
+    expect(() => nn.tile(randn(1, 1, 1, 4, 4), [2, 2])).toThrow(/^tile: input must be 4-D .*got shape \[1,1,1,4,4\]/);
+  });
+
+  it("a kernel that is not two positive integers", () => {
+    expect(() => nn.avgpool2d(randn(1, 1, 4, 4), [0, 2])).toThrow(/^avgpool2d: kernel must be two positive integers/);
+    expect(() => nn.maxpool2d(randn(1, 1, 4, 4), [2, 1.5])).toThrow(/^maxpool2d: kernel must be two positive integers/);
+  });
+});
