@@ -4,17 +4,18 @@
  * HTML fallback puts the figure's JSON and plotly.js inside `<script>` elements.
  */
 
-const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" };
+const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+const CHARACTERS: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "&gt;": ">" };
 
-/** Text as HTML (and as a plotly label): `<script>` becomes `&lt;script&gt;`. Quotes use numeric
- * entities because plotly decodes those but not `&quot;`. */
+/** Text as HTML element content (and as a plotly label): `<script>` becomes `&lt;script&gt;`. Quotes
+ * stay, since the text never goes into an attribute. */
 export function escapeText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return text.replace(/[&<>]/g, (c) => ENTITIES[c]);
 }
 
 /** Inverse of escapeText, for the plain-text summary of a figure whose labels are stored escaped. */
 export function unescapeText(html: string): string {
-  return html.replace(/&(amp|lt|gt|#34|#39);/g, (_, e: string) => ({ amp: "&", lt: "<", gt: ">", "#34": '"', "#39": "'" })[e] ?? "");
+  return html.replace(/&(amp|lt|gt);/g, (e) => CHARACTERS[e]);
 }
 
 /** JSON that is safe inside an inline `<script>`: `<`, `>`, `&` and the JS line separators are written
