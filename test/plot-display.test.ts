@@ -14,7 +14,7 @@ interface Sent {
 }
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
-const cache = createRequire(import.meta.url).cache;
+const cache = createRequire(__filename).cache;
 const fakeTslab = join(tmpdir(), "minitorch-plot-test", "node_modules", "tslab", "dist", "jupyter.js");
 let sent: Sent[] = [];
 
