@@ -18,3 +18,5 @@ export type { TensorOptions } from "./tensor/create";
 export { tensor, zeros, ones, full, rand, randn, arange, fromStorage } from "./tensor/create";
 export * as nn from "./nn";
 export * as plot from "./plot";
+export * as optim from "./optim";
+export * as datasets from "./datasets";

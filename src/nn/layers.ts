@@ -1,0 +1,123 @@
+/**
+ * The functional ops as modules, so they sit in a Sequential or a model's fields as in the lecture's
+ * TwoLayerNet (`this.activation1 = new nn.ReLU()`): activations, softmax, dropout, pooling, flatten.
+ * None has parameters.
+ */
+import { check, fmtShape } from "../errors";
+import { Tensor } from "../tensor/tensor";
+import { gelu, relu, sigmoid, softplus, step, tanh } from "./activations";
+import { dropout } from "./dropout";
+import { Module } from "./module";
+import { Kernel2d, avgpool2d, maxpool2d } from "./pool";
+import { logsoftmax, softmax } from "./softmax";
+
+/** A parameterless module whose forward is one function of its input. */
+export abstract class FunctionModule extends Module {
+  protected constructor(private readonly fn: (x: Tensor) => Tensor) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.fn(x);
+  }
+}
+
+/** max(0, x): the default activation of modern MLPs. */
+export class ReLU extends FunctionModule {
+  constructor() {
+    super(relu);
+  }
+}
+
+/** 1 / (1 + e^-x): saturates, hence vanishing gradients in deep stacks. */
+export class Sigmoid extends FunctionModule {
+  constructor() {
+    super(sigmoid);
+  }
+}
+
+/** tanh(x) = 2 sigmoid(2x) - 1: a zero-centred sigmoid. */
+export class Tanh extends FunctionModule {
+  constructor() {
+    super(tanh);
+  }
+}
+
+/** log(1 + e^x): the smooth ReLU. */
+export class Softplus extends FunctionModule {
+  constructor() {
+    super(softplus);
+  }
+}
+
+/** x (1 + erf(x / sqrt 2)) / 2: the transformer-era ReLU. */
+export class GELU extends FunctionModule {
+  constructor() {
+    super(gelu);
+  }
+}
+
+/** x > 0: the perceptron's activation; its gradient is 0, which is why networks use ReLU instead. */
+export class Step extends FunctionModule {
+  constructor() {
+    super(step);
+  }
+}
+
+/** softmax along `dim`: turns scores into a distribution (the lecture's Softmax(-1) on the last dim). */
+export class Softmax extends FunctionModule {
+  constructor(readonly dim = -1) {
+    super((x) => softmax(x, dim));
+  }
+}
+
+/** log softmax along `dim`: the stable input for nllLoss. */
+export class LogSoftmax extends FunctionModule {
+  constructor(readonly dim = -1) {
+    super((x) => logsoftmax(x, dim));
+  }
+}
+
+/** Max over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]. */
+export class MaxPool2d extends FunctionModule {
+  constructor(readonly kernel: Kernel2d) {
+    super((x) => maxpool2d(x, kernel));
+    checkKernel("MaxPool2d", kernel);
+  }
+}
+
+/** Mean over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]. */
+export class AvgPool2d extends FunctionModule {
+  constructor(readonly kernel: Kernel2d) {
+    super((x) => avgpool2d(x, kernel));
+    checkKernel("AvgPool2d", kernel);
+  }
+}
+
+function checkKernel(op: string, kernel: Kernel2d): void {
+  check(Array.isArray(kernel) && kernel.length === 2 && kernel.every((k) => Number.isInteger(k) && k > 0), op, () =>
+    `kernel must be [kh, kw], two positive integers, got ${JSON.stringify(kernel)}`);
+}
+
+/** [batch, ...] -> [batch, product of the rest]: between the conv part and the linear part of a CNN. */
+export class Flatten extends FunctionModule {
+  constructor() {
+    super((x) => {
+      check(x.dims >= 2, "Flatten", () => `expected input [batch, ...] with at least 2 dims, got shape ${fmtShape(x.shape)}`);
+      return x.contiguous().view(x.shape[0], -1);
+    });
+  }
+}
+
+/** Zeroes each value with probability `rate` in training mode (scaling the rest by 1 / (1 - rate));
+ * the identity after eval(), which is why `training` must really switch. */
+export class Dropout extends Module {
+  constructor(readonly rate = 0.5) {
+    super();
+    check(Number.isFinite(rate) && rate >= 0 && rate <= 1, "Dropout", () => `rate must be in [0, 1], got ${rate}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.rate, this.training);
+  }
+}
