@@ -2,9 +2,12 @@
  * Classification losses and information measures (NN basics II). Labels are class indices, as
  * PyTorch's CrossEntropyLoss takes them; every batch loss is the mean over the batch.
  */
+import { Context } from "../autodiff/context";
 import { check, fmtShape } from "../errors";
 import { normalizeDim } from "../data/shape";
+import { backend } from "../ops/backend";
 import { fromStorage } from "../tensor/create";
+import { defineFunction } from "../tensor/function";
 import { mapFunction } from "../tensor/functions";
 import { Tensor } from "../tensor/tensor";
 import { logsoftmax } from "./softmax";
@@ -73,6 +76,23 @@ export function binaryCrossEntropy(p: Tensor, target: Tensor): Tensor {
 /** x log x with its limit 0 at x = 0, so zero-probability outcomes add nothing. */
 const xlogx = mapFunction("xlogx", (x) => (x > 0 ? x * Math.log(x) : 0), (x, d) => (x > 0 ? d * (Math.log(x) + 1) : 0));
 
+/** x log y with 0 log y = 0 even at y = 0 (torch.xlogy), so an outcome p never sees adds nothing to
+ * D(p || q) whatever q says of it; its gradients are 0 there too, as for xlogx. */
+const xlogyApply = defineFunction({
+  name: "xlogy",
+  forward: (ctx: Context<[Tensor, Tensor]>, [x, y]: [Tensor, Tensor]) => {
+    ctx.save(x, y);
+    return backend().zip((a, b) => (a === 0 ? 0 : a * Math.log(b)), x.data, y.data);
+  },
+  backward: (ctx, grad) => {
+    const [x, y] = ctx.saved;
+    const dx = backend().zip((a, b) => (a === 0 ? 0 : Math.log(b)), x.data, y.data);
+    const dy = backend().zip((a, b) => (a === 0 ? 0 : a / b), x.data, y.data);
+    return [grad.mul(new Tensor(dx)), grad.mul(new Tensor(dy))];
+  },
+});
+const xlogy = (x: Tensor, y: Tensor): Tensor => xlogyApply([x, y]);
+
 function checkDistribution(op: string, p: Tensor): void {
   check(p.toFlat().every((v) => v >= 0), op, () => `expects probabilities (>= 0), got a negative value in shape ${fmtShape(p.shape)}`);
 }
@@ -89,5 +109,5 @@ export function klDivergence(p: Tensor, q: Tensor, dim = -1): Tensor {
   checkDistribution("klDivergence", p);
   checkDistribution("klDivergence", q);
   const d = normalizeDim(dim, Math.max(p.dims, q.dims), "klDivergence");
-  return xlogx(p).sub(p.mul(q.log())).sum(d);
+  return xlogx(p).sub(xlogy(p, q)).sum(d);
 }
