@@ -31,7 +31,8 @@ export abstract class Module {
   /** The computation of this module; subclasses narrow the inputs, e.g. forward(x: Tensor). */
   abstract forward(...inputs: Tensor[]): Tensor;
 
-  /** Own fields holding a Module or Parameter, named as PyTorch does ("fc1", "layers.0"). */
+  /** Own fields holding a Module or Parameter, named as PyTorch does ("fc1", "layers.0"), in the order
+   * JavaScript assigned them: fields with initialisers first, then the constructor's assignments. */
   private namedMembers(): [string, Member][] {
     const out: [string, Member][] = [];
     for (const [key, value] of Object.entries(this)) {

@@ -1,0 +1,240 @@
+/**
+ * Module and Parameter: parameters are discovered through fields, nested modules and arrays of modules
+ * (the lecture's TwoLayerNet and MultiLayerNet), named by path; train()/eval() really switch every
+ * descendant (minitorch's eval mode was silently never on); zeroGrad clears what backward accumulated.
+ */
+import { describe, expect, it } from "vitest";
+import { MiniTorchError, Tensor, manualSeed, nn, ones, tensor } from "../src";
+
+/** The lecture's TwoLayerNet, ported line by line. */
+class TwoLayerNet extends nn.Module {
+  linear1: nn.Linear;
+  activation1 = new nn.ReLU();
+  linear2: nn.Linear;
+  activation2 = new nn.ReLU();
+  softmax = new nn.Softmax(-1);
+
+  constructor(inputSize: number, layerSize: number, outputSize: number) {
+    super();
+    this.linear1 = new nn.Linear(inputSize, layerSize);
+    this.linear2 = new nn.Linear(layerSize, outputSize);
+  }
+
+  forward(x: Tensor): Tensor {
+    const out = this.activation2.forward(this.linear2.forward(this.activation1.forward(this.linear1.forward(x))));
+    return this.softmax.forward(out);
+  }
+}
+
+/** The lecture's MultiLayerNet: layers held in arrays. */
+class MultiLayerNet extends nn.Module {
+  linearLayers: nn.Linear[];
+  activations: nn.ReLU[];
+  finalLinear: nn.Linear;
+  dropout = new nn.Dropout(0.5);
+
+  constructor(inputSize: number, layerSizes: number[], outputSize: number) {
+    super();
+    const sizes = [inputSize, ...layerSizes];
+    this.linearLayers = layerSizes.map((s, i) => new nn.Linear(sizes[i], s));
+    this.activations = this.linearLayers.map(() => new nn.ReLU());
+    this.finalLinear = new nn.Linear(sizes[sizes.length - 1], outputSize);
+  }
+
+  forward(x: Tensor): Tensor {
+    let out = x;
+    this.linearLayers.forEach((layer, i) => (out = this.dropout.forward(this.activations[i].forward(layer.forward(out)))));
+    return this.finalLinear.forward(out);
+  }
+}
+
+describe("Parameter", () => {
+  it("is a leaf that requires grad and shares the wrapped tensor's storage", () => {
+    const t = tensor([[1, 2], [3, 4]]);
+    const p = new nn.Parameter(t);
+    expect(p).toBeInstanceOf(Tensor);
+    expect(p.isLeaf()).toBe(true);
+    expect(p.requiresGrad).toBe(true);
+    expect(p.storage).toBe(t.storage);
+    p.storage[0] = 10;
+    expect(t.get(0, 0)).toBe(10);
+  });
+
+  it("copies a non-contiguous view into row-major order, so storage order is element order", () => {
+    const p = new nn.Parameter(tensor([[1, 2], [3, 4]]).T());
+    expect(p.isContiguous()).toBe(true);
+    expect(Array.from(p.storage)).toEqual([1, 3, 2, 4]);
+  });
+
+  it("detaches a computed tensor: the parameter is a new leaf", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const p = new nn.Parameter(x.mul(2));
+    expect(p.isLeaf()).toBe(true);
+    expect(p.toFlat()).toEqual([2, 4]);
+  });
+
+  it("accumulates gradients through backward", () => {
+    const p = new nn.Parameter(tensor([1, 2, 3]));
+    p.mul(p).sum().backward();
+    expect(p.grad?.toFlat()).toEqual([2, 4, 6]);
+  });
+});
+
+describe("Module discovery", () => {
+  it("finds the parameters of fields in assignment order, named by path", () => {
+    manualSeed(0);
+    const net = new TwoLayerNet(2, 10, 3);
+    const named = net.namedParameters();
+    expect(named.map(([n]) => n)).toEqual(["linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"]);
+    expect(named.map(([, p]) => p.shape)).toEqual([[10, 2], [10], [3, 10], [3]]);
+    expect(net.parameters()).toEqual(named.map(([, p]) => p));
+    expect(net.parameters().every((p) => p instanceof nn.Parameter)).toBe(true);
+  });
+
+  it("walks arrays of modules, naming them field.index", () => {
+    const net = new MultiLayerNet(2, [8, 6], 3);
+    expect(net.namedParameters().map(([n]) => n)).toEqual([
+      "linearLayers.0.weight", "linearLayers.0.bias",
+      "linearLayers.1.weight", "linearLayers.1.bias",
+      "finalLinear.weight", "finalLinear.bias",
+    ]);
+    expect(net.children()).toHaveLength(2 + 2 + 1 + 1);
+    // field order is assignment order: initialised fields (dropout) before constructor assignments
+    expect(net.namedChildren().map(([n]) => n)).toEqual([
+      "dropout", "linearLayers.0", "linearLayers.1", "activations.0", "activations.1", "finalLinear",
+    ]);
+  });
+
+  it("nests: a module holding a model prefixes its names, and modules() lists every level once", () => {
+    class Wrapper extends nn.Module {
+      inner = new TwoLayerNet(2, 4, 2);
+      head = new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU(), new nn.Linear(2, 1));
+      scale = new nn.Parameter(ones(1));
+      plainTensor = ones(3); // not a Parameter: not learned
+      forward(x: Tensor): Tensor {
+        return this.head.forward(this.inner.forward(x)).mul(this.scale);
+      }
+    }
+    const w = new Wrapper();
+    expect(w.namedParameters().map(([n]) => n)).toEqual([
+      "scale",
+      "inner.linear1.weight", "inner.linear1.bias", "inner.linear2.weight", "inner.linear2.bias",
+      "head.layers.0.weight", "head.layers.0.bias", "head.layers.2.weight", "head.layers.2.bias",
+    ]);
+    expect(w.namedModules().map(([n]) => n)).toEqual([
+      "", "inner", "inner.activation1", "inner.activation2", "inner.softmax", "inner.linear1", "inner.linear2",
+      "head", "head.layers.0", "head.layers.1", "head.layers.2",
+    ]);
+    expect(w.modules()[0]).toBe(w);
+    expect(w.forward(tensor([[0.5, -1]])).shape).toEqual([1, 1]);
+  });
+
+  it("lists a shared parameter or module once", () => {
+    const shared = new nn.Linear(3, 3);
+    class Tied extends nn.Module {
+      a = shared;
+      b = shared;
+      forward(x: Tensor): Tensor {
+        return this.b.forward(this.a.forward(x));
+      }
+    }
+    const t = new Tied();
+    expect(t.namedParameters().map(([n]) => n)).toEqual(["a.weight", "a.bias"]);
+    expect(t.modules()).toHaveLength(2);
+  });
+
+  it("survives a cycle (a child pointing back at its parent)", () => {
+    class Child extends nn.Module {
+      parent: nn.Module | null = null;
+      w = new nn.Parameter(ones(1));
+      forward(x: Tensor): Tensor {
+        return x.mul(this.w);
+      }
+    }
+    class Parent extends nn.Module {
+      child = new Child();
+      forward(x: Tensor): Tensor {
+        return this.child.forward(x);
+      }
+    }
+    const p = new Parent();
+    p.child.parent = p;
+    expect(p.namedParameters().map(([n]) => n)).toEqual(["child.w"]);
+  });
+
+  it("a module without parameters has none", () => {
+    expect(new nn.ReLU().parameters()).toEqual([]);
+    expect(new nn.Linear(2, 3, { bias: false }).namedParameters().map(([n]) => n)).toEqual(["weight"]);
+  });
+});
+
+describe("train / eval", () => {
+  it("start in training mode and switch every descendant, arrays and Sequentials included", () => {
+    const net = new MultiLayerNet(2, [4, 4], 2);
+    class Outer extends nn.Module {
+      net = net;
+      seq = new nn.Sequential(new nn.Dropout(0.2), new nn.Sequential(new nn.Dropout(0.3)));
+      forward(x: Tensor): Tensor {
+        return this.seq.forward(this.net.forward(x));
+      }
+    }
+    const outer = new Outer();
+    const all = outer.modules();
+    expect(all.length).toBe(1 + 1 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1);
+    expect(all.every((m) => m.training)).toBe(true);
+    expect(outer.eval()).toBe(outer);
+    expect(all.every((m) => m.training === false)).toBe(true);
+    outer.train();
+    expect(all.every((m) => m.training)).toBe(true);
+    outer.train(false);
+    expect(all.every((m) => !m.training)).toBe(true);
+  });
+
+  it("eval really turns dropout off: the forward becomes deterministic and equals the no-dropout net", () => {
+    manualSeed(3);
+    const net = new MultiLayerNet(4, [16, 16], 2);
+    const x = tensor([[0.1, 0.2, 0.3, 0.4], [1, -1, 1, -1]]);
+    const a = net.forward(x).toFlat();
+    const b = net.forward(x).toFlat();
+    expect(a).not.toEqual(b); // training: each forward drops different units
+    net.eval();
+    expect(net.dropout.training).toBe(false);
+    const c = net.forward(x).toFlat();
+    expect(net.forward(x).toFlat()).toEqual(c);
+    let manual = x;
+    net.linearLayers.forEach((l) => (manual = l.forward(manual).relu()));
+    expect(c).toEqual(net.finalLinear.forward(manual).toFlat());
+  });
+});
+
+describe("zeroGrad", () => {
+  it("clears every parameter's gradient, which backward otherwise accumulates", () => {
+    manualSeed(1);
+    const net = new TwoLayerNet(3, 5, 2);
+    const x = tensor([[1, 2, 3], [-1, 0, 2]]);
+    net.forward(x).sum().backward();
+    const first = net.linear1.weight.grad?.toFlat();
+    net.forward(x).sum().backward();
+    expect(net.linear1.weight.grad?.toFlat()).toEqual(first?.map((g) => 2 * g));
+    net.zeroGrad();
+    expect(net.parameters().every((p) => p.grad === null)).toBe(true);
+    net.forward(x).sum().backward();
+    expect(net.linear1.weight.grad?.toFlat()).toEqual(first);
+  });
+});
+
+describe("Sequential", () => {
+  it("applies its modules in order", () => {
+    const lin = new nn.Linear(2, 2);
+    lin.weight.storage.set([1, -1, 2, 0]);
+    lin.bias?.storage.set([0, -10]);
+    const seq = new nn.Sequential(lin, new nn.ReLU());
+    // [3, 1] -> W x + b = [3 - 1 + 0, 6 + 0 - 10] = [2, -4] -> relu [2, 0]
+    expect(seq.forward(tensor([[3, 1]])).toArray()).toEqual([[2, 0]]);
+  });
+
+  it("rejects an argument that is not a Module", () => {
+    expect(() => new nn.Sequential(new nn.ReLU(), (() => 1) as unknown as nn.Module)).toThrow(
+      new MiniTorchError("Sequential: argument 1 is not a Module (got function); pass layers such as new nn.Linear(2, 8)"));
+  });
+});
