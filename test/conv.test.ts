@@ -3,8 +3,10 @@
  * as large as the input, reads past the right / bottom edge are 0), checked against the lecture's
  * formulas and against naive loops written here; backward against the lecture's reverse-anchor formula.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+import { fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
 
 /** Tensor whose element at a row-major position i is f(i): a convenient distinct-valued fixture. */
 function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
@@ -167,6 +169,55 @@ describe("conv2d forward", () => {
     const plane = 3 * 4;
     const expected = ref.values.map((v, i) => v + [1.5, -2, 100][Math.floor(i / plane) % 3]);
     expectClose(nn.conv2d(input, weight, bias).toFlat(), expected, 1e-12);
+  });
+});
+
+describe("conv gradients: central differences at every index of input, weight and bias", () => {
+  const dim = (max: number) => fc.integer({ min: 1, max });
+
+  it("conv1d over random shapes (kernels up to longer than the input)", () => {
+    const sizes = fc.record({ b: dim(2), cin: dim(3), cout: dim(3), w: dim(6), k: dim(4) });
+    const cases = sizes.chain(({ b, cin, cout, w, k }) =>
+      fc.tuple(tensorOf([b, cin, w]), tensorOf([cout, cin, k]), tensorOf([cout])),
+    );
+    fc.assert(
+      fc.property(cases, ([input, weight, bias]) => {
+        gradCheck((x, w) => nn.conv1d(x, w), [input, weight]);
+        gradCheck((x, w, b) => nn.conv1d(x, w, b), [input, weight, bias]);
+      }),
+      fcOptions(40, 101),
+    );
+  });
+
+  it("conv2d over random shapes, non-square kernels", () => {
+    const sizes = fc.record({ b: dim(2), cin: dim(3), cout: dim(3), h: dim(5), w: dim(5), kh: dim(3), kw: dim(3) });
+    const cases = sizes.chain(({ b, cin, cout, h, w, kh, kw }) =>
+      fc.tuple(tensorOf([b, cin, h, w]), tensorOf([cout, cin, kh, kw]), tensorOf([cout])),
+    );
+    fc.assert(
+      fc.property(cases, ([input, weight, bias]) => {
+        gradCheck((x, w, b) => nn.conv2d(x, w, b), [input, weight, bias]);
+      }),
+      fcOptions(40, 202),
+    );
+  });
+
+  it("conv2d with permuted (non-contiguous) input and weight", () => {
+    manualSeed(17);
+    const input = randn(3, 4, 2, 2).permute(2, 3, 1, 0); // [2, 2, 4, 3]
+    const weight = randn(2, 2, 3, 2).permute(2, 1, 3, 0); // [3, 2, 2, 2]
+    expect(input.isContiguous() || weight.isContiguous()).toBe(false);
+    gradCheck((x, w) => nn.conv2d(x, w), [input, weight]);
+  });
+
+  it("the gradient wrt bias is the sum of the output gradient over batch and positions", () => {
+    manualSeed(18);
+    const bias = tensor([0.5, -1], { requiresGrad: true });
+    const d = randn(3, 2, 4, 5);
+    nn.conv2d(randn(3, 1, 4, 5), randn(2, 1, 2, 2), bias).backward(d);
+    const dd = d.toFlat();
+    const expected = [0, 1].map((o) => dd.filter((_, i) => Math.floor(i / 20) % 2 === o).reduce((a, b) => a + b, 0));
+    expectClose((bias.grad as Tensor).toFlat(), expected, 1e-12);
   });
 });
 
