@@ -2,8 +2,10 @@
  * Pooling (module 4.3, lecture 24): tile's "tensor origami" against a naive block loop, the lecture's
  * view exercise, avgpool2d / maxpool2d against naive loops, their gradients, and the errors.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+import { breakTies, fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
 
 function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -135,6 +137,45 @@ describe("pooling gradients", () => {
       const winner = block.indexOf(Math.max(...block));
       expect(g[k]).toEqual(block.map((_, i) => (i === winner ? dd[k] : 0)));
     });
+  });
+
+  /** A random 4-D input whose height and width are multiples of a random kernel. */
+  const pooled = fc
+    .record({
+      b: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 1, max: 2 }),
+      kh: fc.integer({ min: 1, max: 3 }),
+      kw: fc.integer({ min: 1, max: 3 }),
+      nh: fc.integer({ min: 1, max: 3 }),
+      nw: fc.integer({ min: 1, max: 3 }),
+    })
+    .chain(({ b, c, kh, kw, nh, nw }) =>
+      fc.tuple(tensorOf([b, c, nh * kh, nw * kw]), fc.constant([kh, kw] as const)),
+    );
+
+  it("gradient checks of tile and avgpool2d over random shapes and kernels", () => {
+    fc.assert(
+      fc.property(pooled, ([input, kernel]) => {
+        gradCheck((x) => nn.tile(x, kernel), [input]);
+        gradCheck((x) => nn.avgpool2d(x, kernel), [input]);
+      }),
+      fcOptions(40, 303),
+    );
+  });
+
+  it("gradient check of maxpool2d over random shapes and kernels, ties broken first", () => {
+    fc.assert(
+      fc.property(pooled, fc.boolean(), ([input, kernel], rounded) => {
+        // rounded values tie all the time; breakTies keeps them >= 1e-3 apart, far beyond the step h
+        const values = rounded ? input.toFlat().map(Math.round) : input.toFlat();
+        const x = breakTies(fromStorage(Float64Array.from(values), input.shape));
+        const grads = gradCheck((t) => nn.maxpool2d(t, kernel), [x]);
+        // and the gradient lands on one element per block: exactly as many non-zeros as blocks
+        const nonZero = grads[0].toFlat().filter((v) => v !== 0).length;
+        expect(nonZero).toBe(x.size / (kernel[0] * kernel[1]));
+      }),
+      fcOptions(40, 404),
+    );
   });
 
   it("maxpool2d on an exact tie gives the whole gradient to one element (the first), not split", () => {
