@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+import { ValueRange, breakTies, fcOptions, gradCheck, shapes, tensorOf } from "./support/gradcheck";
 
 function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -234,5 +235,51 @@ describe("the softmax brainteaser (lecture 26): softmax is not a map", () => {
     const g2 = (a2.grad as Tensor).toFlat();
     expect(g2[2]).toBeCloseTo(sig * (1 - sig), 14);
     expect(g2.filter((_, j) => j !== 2)).toEqual(Array(9).fill(0));
+  });
+});
+
+describe("gradient checks over random shapes and dims (negative dims included)", () => {
+  /** A random tensor and a dim of it, given as a negative or a non-negative index. */
+  const tensorAndDim = (maxDims = 4, range: ValueRange = {}) =>
+    shapes(maxDims, 4).chain((shape) =>
+      fc.tuple(tensorOf(shape, range), fc.integer({ min: -shape.length, max: shape.length - 1 })),
+    );
+
+  it("softmax", () => {
+    fc.assert(
+      fc.property(tensorAndDim(), ([x, dim]) => {
+        gradCheck((t) => nn.softmax(t, dim), [x]);
+      }),
+      fcOptions(60, 501),
+    );
+  });
+
+  it("logsoftmax", () => {
+    fc.assert(
+      fc.property(tensorAndDim(), ([x, dim]) => {
+        gradCheck((t) => nn.logsoftmax(t, dim), [x]);
+      }),
+      fcOptions(60, 502),
+    );
+  });
+
+  it("softmax and logsoftmax of large, non-contiguous inputs", () => {
+    manualSeed(503);
+    const x = randn(4, 3, 5).mul(20).permute(2, 0, 1); // [5, 4, 3], spread of +-60
+    expect(x.isContiguous()).toBe(false);
+    for (const dim of [0, 1, -1]) {
+      gradCheck((t) => nn.softmax(t, dim), [x]);
+      gradCheck((t) => nn.logsoftmax(t, dim), [x]);
+    }
+  });
+
+  it("max(dim), ties broken first", () => {
+    fc.assert(
+      fc.property(tensorAndDim(3, { min: -3, max: 3 }), fc.boolean(), ([x, dim], keepdim) => {
+        const distinct = breakTies(fromStorage(Float64Array.from(x.toFlat().map(Math.round)), x.shape));
+        gradCheck((t) => nn.max(t, dim, keepdim), [distinct]);
+      }),
+      fcOptions(60, 504),
+    );
   });
 });
