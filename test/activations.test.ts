@@ -3,8 +3,10 @@
  * computations, GeLU against a table of erf, the derivative relationships step' = 0 and ReLU' = step
  * through autodiff, stability of softplus / sigmoid far out, and gradient checks away from the kinks.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Tensor, nn, tensor } from "../src";
+import { anyTensor, fcOptions, gradCheck } from "./support/gradcheck";
 
 /** Inputs covering both signs, tiny and large magnitudes, and exact 0. */
 const XS = [-800, -30, -5, -2.5, -1, -0.3, -1e-6, 0, 1e-6, 0.3, 1, 2.5, 5, 30, 800];
@@ -123,5 +125,41 @@ describe("stability far out", () => {
     const { y, g } = valueAndGrad(nn.sigmoid, [-800, 800]);
     expect(plusZero(y)).toEqual([0, 1]);
     expect(plusZero(g)).toEqual([0, 0]);
+  });
+});
+
+describe("gradient checks over random shapes", () => {
+  const smooth: [string, (t: Tensor) => Tensor][] = [
+    ["sigmoid", nn.sigmoid],
+    ["tanh", nn.tanh],
+    ["softplus", nn.softplus],
+    ["gelu", nn.gelu],
+  ];
+  for (const [name, f] of smooth) {
+    it(`${name} on [-8, 8]`, () => {
+      fc.assert(
+        fc.property(anyTensor(3, 4, { min: -8, max: 8 }), (x) => {
+          gradCheck(f, [x]);
+        }),
+        fcOptions(30, name.length * 97),
+      );
+    });
+  }
+
+  it("relu and step away from the kink (|x| >= 1e-3, far beyond the step h = 1e-6)", () => {
+    fc.assert(
+      fc.property(anyTensor(3, 4, { min: -5, max: 5, minAbs: 1e-3 }), (x) => {
+        gradCheck(nn.relu, [x]);
+        const [g] = gradCheck(nn.step, [x]);
+        expect(g.toFlat().every((v) => v === 0)).toBe(true);
+      }),
+      fcOptions(30, 601),
+    );
+  });
+
+  it("activations composed with non-contiguous views", () => {
+    const x = tensor([[-2.5, 0.7, 3], [1.2, -0.4, -6]]).permute(1, 0);
+    for (const [, f] of smooth) gradCheck(f, [x]);
+    gradCheck(nn.relu, [x]);
   });
 });

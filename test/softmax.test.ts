@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
-import { ValueRange, breakTies, fcOptions, gradCheck, shapes, tensorOf } from "./support/gradcheck";
+import { type ValueRange, breakTies, fcOptions, gradCheck, shapes, tensorOf } from "./support/gradcheck";
 
 function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
