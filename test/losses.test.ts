@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, manualSeed, nn, rand, randn, tensor } from "../src";
+import { breakTies, fcOptions, gradCheck, shapes, tensorOf } from "./support/gradcheck";
 
 type Rows = number[][];
 
@@ -312,6 +313,67 @@ describe("cross-entropy = H(y) + D(y || p)", () => {
     expect(plusZero(nn.entropy(oneHot).toFlat())).toEqual([0, 0, 0, 0]);
     const kl = nn.klDivergence(oneHot, nn.softmax(scores, 1)).mean().item();
     expect(nn.crossEntropy(scores, ys).item()).toBeCloseTo(kl, 13);
+  });
+});
+
+describe("gradient checks of every loss wrt its scores / probabilities", () => {
+  /** Scores [N, C] and N labels in range. */
+  const batch = fc
+    .record({ n: fc.integer({ min: 1, max: 5 }), c: fc.integer({ min: 2, max: 6 }) })
+    .chain(({ n, c }) => fc.tuple(tensorOf([n, c]), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })));
+
+  it("crossEntropy and nllLoss", () => {
+    fc.assert(
+      fc.property(batch, ([scores, ys]) => {
+        gradCheck((s) => nn.crossEntropy(s, ys), [scores]);
+        gradCheck((s) => nn.nllLoss(s, ys), [scores]);
+        gradCheck((s) => nn.nllLoss(nn.logsoftmax(s, 1), ys), [scores]);
+      }),
+      fcOptions(40, 701),
+    );
+  });
+
+  it("hingeLoss, away from its kinks (ties among wrong scores, margin exactly 1)", () => {
+    fc.assert(
+      fc.property(batch, ([raw, ys]) => {
+        const scores = breakTies(raw.mul(0.4)); // values within ~2 of each other: many rows inside the margin
+        const margins = rows(scores).map((row, i) => Math.max(...row.filter((_, k) => k !== ys[i])) - row[ys[i]] + 1);
+        fc.pre(margins.every((m) => Math.abs(m) > 1e-3));
+        gradCheck((s) => nn.hingeLoss(s, ys), [scores]);
+      }),
+      fcOptions(60, 702),
+    );
+  });
+
+  it("binaryCrossEntropy wrt probabilities and targets", () => {
+    fc.assert(
+      fc.property(
+        shapes(3, 4).chain((shape) => fc.tuple(tensorOf(shape, { min: 0.02, max: 0.98 }), tensorOf(shape, { min: 0, max: 1 }))),
+        ([p, t]) => {
+          gradCheck((a, b) => nn.binaryCrossEntropy(a, b), [p, t]);
+        },
+      ),
+      fcOptions(40, 703),
+    );
+  });
+
+  it("entropy and klDivergence along random dims, wrt p and q", () => {
+    fc.assert(
+      fc.property(
+        shapes(3, 4).chain((shape) =>
+          fc.tuple(
+            tensorOf(shape, { min: 0.02, max: 1 }),
+            tensorOf(shape, { min: 0.02, max: 1 }),
+            fc.integer({ min: -shape.length, max: shape.length - 1 }),
+          ),
+        ),
+        ([p, q, dim]) => {
+          gradCheck((a) => nn.entropy(a, dim), [p]);
+          gradCheck((a, b) => nn.klDivergence(a, b, dim), [p, q]);
+        },
+      ),
+      fcOptions(40, 704),
+    );
   });
 });
 
