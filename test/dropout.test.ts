@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, manualSeed, nn, ones, randn, tensor } from "../src";
+import { gradCheck } from "./support/gradcheck";
 
 describe("dropout", () => {
   it("in evaluation mode returns the input untouched", () => {
@@ -95,6 +96,18 @@ describe("dropout", () => {
       expect(g[i]).toBeCloseTo(kept ? ds[i] / (1 - rate) : 0, 13);
     });
     expect(dropped).toBeGreaterThan(0);
+  });
+
+  it("passes a gradient check when the mask is fixed by reseeding before every call", () => {
+    manualSeed(11);
+    const x = randn(6, 7);
+    for (const rate of [0.3, 0.8]) {
+      const [g] = gradCheck((t) => {
+        manualSeed(99);
+        return nn.dropout(t, rate);
+      }, [x]);
+      expect(g.toFlat().some((v) => v === 0)).toBe(true); // some elements were dropped, and get nothing
+    }
   });
 
   it("rejects a rate outside [0, 1]", () => {
