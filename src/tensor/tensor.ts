@@ -85,7 +85,9 @@ export class Tensor implements Variable<Tensor> {
 
   accumulateDerivative(d: Tensor): void {
     if (!this.leafRequiresGrad) return;
-    this.grad = this.grad === null ? d.contiguous() : noGrad(() => (this.grad as Tensor).add(d));
+    // A fresh copy: backward may hand the same gradient tensor to several leaves (add's [g, g]), and each
+    // leaf's .grad must be its own tensor, as in PyTorch, so writing one never changes another.
+    this.grad = this.grad === null ? noGrad(() => F.copy([d])) : noGrad(() => (this.grad as Tensor).add(d));
   }
 
   /** Backpropagates from this tensor; without `grad` it must hold a single value (a loss). */
