@@ -3,16 +3,17 @@
  * Jupyter (nbclient, tslab kernel) into build/notebooks/, stopping at the first failure with the
  * notebook, the cell and the error.
  *
- *   npm run notebooks [-- [--timeout SECONDS] [--html] [--out DIR] [NOTEBOOK.ipynb ...]]
+ *   npm run notebooks [-- [--timeout SECONDS] [--html] [--out DIR] [--no-build] [NOTEBOOK.ipynb ...]]
  *
  * --timeout: per-cell limit (default $NOTEBOOK_TIMEOUT or 120 s); --html: also export each executed
- * notebook to HTML beside it; NOTEBOOK: run only these (default: every notebooks/*.ipynb).
+ * notebook to HTML beside it; --no-build: skip compiling src/ first; NOTEBOOK: run only these (default:
+ * every notebooks/*.ipynb).
  */
 import { spawnSync } from "child_process";
-import { readdirSync } from "fs";
 import { basename, join, relative, resolve } from "path";
 import { parseArgs } from "util";
 import { KERNEL, NOTEBOOKS, ROOT, buildLibrary, jupyterPython, kernelProblem } from "./lib/jupyter";
+import { listNotebooks } from "./lib/notebook";
 
 type Result = { ok: true; cells: number } | { ok: false; cell: number | null; source: string; error: string };
 
@@ -24,6 +25,7 @@ function main(): void {
     options: {
       timeout: { type: "string", default: process.env.NOTEBOOK_TIMEOUT ?? "120" },
       html: { type: "boolean", default: false },
+      "no-build": { type: "boolean", default: false },
       out: { type: "string", default: join(ROOT, "build", "notebooks") },
     },
   });
@@ -31,23 +33,23 @@ function main(): void {
   if (!Number.isInteger(timeout) || timeout <= 0) throw new Error(`--timeout must be a whole number of seconds, got ${values.timeout}`);
   const notebooks = positionals.length > 0
     ? positionals.map((p) => resolve(p))
-    : readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(NOTEBOOKS, f));
+    : listNotebooks(NOTEBOOKS);
   if (notebooks.length === 0) throw new Error(`no notebooks in ${NOTEBOOKS}`);
 
   const python = jupyterPython();
   const problem = kernelProblem(python);
   if (problem !== null) throw new Error(problem);
-  buildLibrary();
+  if (!values["no-build"]) buildLibrary();
   for (const notebook of notebooks) {
     const target = join(resolve(values.out), basename(notebook));
     const started = Date.now();
     const result = execute(python, notebook, target, timeout, values.html);
-    const name = relative(ROOT, notebook);
+    const name = shortPath(notebook);
     if (!result.ok) {
       const where = result.cell === null ? "" : `, cell ${result.cell} (${JSON.stringify(result.source)})`;
-      throw new Error(`${name}${where} failed:\n${indent(result.error)}\nThe notebook as executed so far: ${relative(ROOT, target)}`);
+      throw new Error(`${name}${where} failed:\n${indent(result.error)}\nThe notebook as executed so far: ${shortPath(target)}`);
     }
-    console.log(`ok ${name}: ${result.cells} cells in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${relative(ROOT, target)}`);
+    console.log(`ok ${name}: ${result.cells} cells in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${shortPath(target)}`);
   }
 }
 
@@ -61,6 +63,12 @@ function execute(python: string, notebook: string, target: string, timeout: numb
     return { ok: false, cell: null, source: "", error: `the notebook driver exited with ${child.status ?? child.signal} and no result:\n${child.stdout}` };
   }
   return JSON.parse(line.slice("RESULT ".length)) as Result;
+}
+
+/** A path relative to the repository when inside it, else absolute. */
+function shortPath(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel.startsWith("..") ? path : rel;
 }
 
 function indent(text: string): string {

@@ -161,6 +161,18 @@ describe("live", () => {
     expect(sent.filter((s) => "text/html" in s.data).map(carriesPlotly)).toEqual([true, false, false]);
   });
 
+  test("draw replaces the pushed curves, e.g. by a decision boundary that moves while training", async () => {
+    const plot = await freshPlot();
+    enterKernel();
+    let calls = 0;
+    const fig = plot.live({ total: 2, every: 0, draw: () => plot.bar([++calls]) });
+    fig.push({ loss: 1 });
+    fig.push({ loss: 0.5 });
+    expect(calls).toBe(2);
+    expect(sent.filter((s) => PLOTLY_MIME in s.data).map((s) => s.data["text/plain"])).toEqual(["Figure: bar (1 point)", "Figure: bar (1 point)"]);
+    expect(sent[2].data["text/plain"]).toMatch(/^epoch 2\/2 .* \| loss 0\.5000 \|/);
+  });
+
   test("reports bad pushes", async () => {
     const plot = await freshPlot();
     const fig = plot.live();

@@ -142,8 +142,9 @@ describe("heatmap and imageGrid", () => {
   });
 
   test("imageGrid names images by record key", () => {
-    const fig = plot.imageGrid({ input: [[1, 0], [0, 1]], pooled: [[0.5]] });
+    const fig = plot.imageGrid({ input: [[1, 0], [0, 1]], pooled: [[0.5]] }, { annotate: true });
     expect(fig.layout.annotations?.map((a) => a.text)).toEqual(["input", "pooled"]);
+    expect(traces(fig).map((t) => t.texttemplate)).toEqual(["%{z:.3~g}", "%{z:.3~g}"]);
     expect(() => plot.imageGrid([])).toThrow("plot.imageGrid: images must hold at least one image");
   });
 });

@@ -36,6 +36,7 @@ export function summary(fig: Figure): string {
 function describeTrace(trace: Data): string {
   const t = trace as { type?: string; name?: string; x?: ArrayLike<unknown>; z?: ArrayLike<ArrayLike<unknown>> };
   const name = t.name === undefined ? "" : ` ${JSON.stringify(unescapeText(t.name))}`;
-  const size = t.z !== undefined ? `${t.z.length}x${t.z[0]?.length ?? 0}` : `${t.x?.length ?? 0} points`;
+  const n = t.x?.length ?? 0;
+  const size = t.z !== undefined ? `${t.z.length}x${t.z[0]?.length ?? 0}` : `${n} point${n === 1 ? "" : "s"}`;
   return `${t.type ?? "scatter"}${name} (${size})`;
 }

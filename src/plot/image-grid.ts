@@ -6,11 +6,11 @@ import type { Annotation, Data, Layout } from "plotly.js-dist-min";
 import { check } from "../errors";
 import { escapeText } from "./escape";
 import { Figure, PlotOptions, makeFigure } from "./figure";
-import { ColorOptions, imageAxes, imageTrace } from "./heatmap";
+import { ImageOptions, imageAxes, imageTrace } from "./heatmap";
 import { Images, toImages } from "./values";
 
 /** Options of `imageGrid`. */
-export interface ImageGridOptions extends PlotOptions, ColorOptions {
+export interface ImageGridOptions extends PlotOptions, ImageOptions {
   /** Images per row (default: up to 4, fewer when there are fewer images). */
   columns?: number;
 }

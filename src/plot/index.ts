@@ -7,7 +7,7 @@ export type { Values, Matrix, Images } from "./values";
 export type { LineData, LineOptions } from "./line";
 export type { FunctionsOptions } from "./functions";
 export type { BarOptions, SingleBarOptions, GroupedBarData } from "./bar";
-export type { ColorOptions, HeatmapOptions } from "./heatmap";
+export type { ImageOptions, HeatmapOptions } from "./heatmap";
 export type { ImageGridOptions } from "./image-grid";
 export type { ScatterData, ScatterOptions } from "./scatter";
 export type { LiveFigure, LiveOptions } from "./live";

@@ -20,6 +20,9 @@ export interface LiveOptions extends LineOptions {
   every?: number;
   /** Name of one step in the progress line and on the x axis (default "epoch"). */
   unit?: string;
+  /** What each redraw shows instead of the pushed curves, e.g. `() => plot.scatter(points, { boundary })`
+   * for a decision boundary that moves while the model trains; called only when a redraw happens. */
+  draw?: () => Figure;
 }
 
 /** A figure that grows while training runs. */
@@ -83,6 +86,7 @@ class Live implements LiveFigure {
   }
 
   figure(): Figure {
+    if (this.options.draw !== undefined) return this.options.draw();
     const series = Object.keys(this.history).map((name, k): Series => ({ name, x: this.x[name], y: this.history[name], color: color(k) }));
     return seriesFigure(series, { xLabel: this.options.unit ?? "epoch", ...this.options });
   }
