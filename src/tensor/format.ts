@@ -14,7 +14,8 @@ function formatNumber(values: readonly number[]): (v: number) => string {
   return (v) => {
     if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
     if (ints && !big) return `${v}.`;
-    return big || small ? v.toExponential(4) : v.toFixed(4);
+    // two-digit exponents, as PyTorch prints them: 1.0000e-05, not JavaScript's 1.0000e-5
+    return big || small ? v.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2") : v.toFixed(4);
   };
 }
 
