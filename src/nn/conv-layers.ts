@@ -13,7 +13,7 @@ export abstract class ConvNd extends Module {
   protected constructor(
     private readonly op: string,
     private readonly conv: (input: Tensor, weight: Tensor, bias?: Tensor) => Tensor,
-    private readonly axes: string,
+    private readonly spatialAxes: string,
     readonly inChannels: number,
     readonly outChannels: number,
     readonly kernelSize: readonly number[],
@@ -32,7 +32,7 @@ export abstract class ConvNd extends Module {
   forward(input: Tensor): Tensor {
     const dims = this.kernelSize.length + 2;
     check(input.dims === dims && input.shape[1] === this.inChannels, this.op, () =>
-      `expected input ${this.axes.replace("C", String(this.inChannels))}, got shape ${fmtShape(input.shape)}`);
+      `expected input [batch, ${this.inChannels}, ${this.spatialAxes}], got shape ${fmtShape(input.shape)}`);
     return this.conv(input, this.weight, this.bias ?? undefined);
   }
 }
@@ -41,7 +41,7 @@ export abstract class ConvNd extends Module {
  * convolution: anchored left, output as wide as the input). */
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelWidth: number, options: BiasOptions = {}) {
-    super("Conv1d", conv1d, "[batch, C, width]", inChannels, outChannels, [kernelWidth], options);
+    super("Conv1d", conv1d, "width", inChannels, outChannels, [kernelWidth], options);
   }
 }
 
@@ -50,6 +50,6 @@ export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernel: readonly [number, number], options: BiasOptions = {}) {
     check(Array.isArray(kernel) && kernel.length === 2, "Conv2d", () =>
       `kernel must be [kh, kw], got ${JSON.stringify(kernel)}`);
-    super("Conv2d", conv2d, "[batch, C, height, width]", inChannels, outChannels, kernel, options);
+    super("Conv2d", conv2d, "height, width", inChannels, outChannels, kernel, options);
   }
 }
