@@ -17,8 +17,10 @@ const CLASSES = 10;
 /** Images per digit held out for the test split. */
 const TEST_PER_CLASS = 100;
 
+/** The two disjoint parts of the digits: fit on "train", measure on "test". */
 export type MnistSplit = "train" | "test";
 
+/** Which digits to load: a window of `count` digits at `offset` in a split's interleaved order. */
 export interface MnistOptions {
   /** How many digits (default 1000). */
   count?: number;
@@ -32,6 +34,7 @@ export interface MnistOptions {
   generator?: Generator;
 }
 
+/** A batch of digits, ready for a CNN and a classification loss. */
 export interface MnistDigits {
   /** [n, 1, 28, 28]: one greyscale channel, values in [0, 1]; conv2d's input layout. */
   readonly images: Tensor;

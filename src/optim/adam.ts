@@ -3,6 +3,7 @@ import { check } from "../errors";
 import { Tensor } from "../tensor/tensor";
 import { Optimizer, checkNonNegative } from "./optimizer";
 
+/** torch.optim.Adam's arguments in camelCase, with its defaults. */
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
   lr?: number;

@@ -2,6 +2,7 @@
 import { Tensor } from "../tensor/tensor";
 import { Optimizer, checkNonNegative } from "./optimizer";
 
+/** torch.optim.SGD's arguments in camelCase (no dampening or Nesterov: the lectures do not use them). */
 export interface SGDOptions {
   /** Learning rate (required, as in PyTorch). */
   lr: number;
