@@ -1,0 +1,318 @@
+// AssemblyScript kernels of the "fast" backend, compiled to WebAssembly (SIMD, shared memory) by
+// assembly/build.js. Everything here works on float64 arrays in the module's linear memory that the
+// JavaScript side (src/ops/fast/wasm.ts) copies in and out; nothing here allocates.
+//
+// Every kernel is a *job*: `kernel(args, chunk, thread)` does one chunk of the work described by the
+// i32 slots at `args`, so the calling thread and the worker threads (src/ops/fast/threads.ts) can share
+// a job by taking chunk numbers from an atomic counter. Pointers are byte offsets, strides count
+// elements. `thread` selects the thread's own scratch area (packing buffers of the GEMM).
+
+// ---- GEMM: C[t] = A[t] B[t], the BLIS loop nest --------------------------------------------------
+// A block of A (MC x KC) is packed into MR-row panels and a block of B (KC x NC) into NR-column panels,
+// so the micro-kernel reads both with unit stride; an MR x NR tile of C lives in 8 SIMD registers.
+
+const MR: i32 = 4;
+const NR: i32 = 4;
+const KC: i32 = 256;
+const MC: i32 = 64;
+const NC: i32 = 256;
+const A_PACK_BYTES: i32 = MC * KC * 8;
+const B_PACK_BYTES: i32 = KC * NC * 8;
+
+/** Bytes of scratch each thread needs (packing buffers), and where the JS arena may start. */
+export function scratchBytes(): i32 {
+  return A_PACK_BYTES + B_PACK_BYTES;
+}
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// gemm args (i32 slots): 0 A, 1 A batch stride, 2 A row stride, 3 A col stride,
+// 4 B, 5 B batch stride, 6 B row stride, 7 B col stride, 8 C, 9 C batch stride, 10 C row stride,
+// 11 M, 12 N, 13 K, 14 scratch base, 15 (unused). C's columns are contiguous. Chunks: per batch, one per
+// MC-row x NC-column block of C. K > 0 (the caller zero-fills when K = 0).
+export function gemm(args: usize, chunk: i32, thread: i32): void {
+  const M = load<i32>(args, 44);
+  const N = load<i32>(args, 48);
+  const K = load<i32>(args, 52);
+  const rowBlocks = (M + MC - 1) / MC;
+  const colBlocks = (N + NC - 1) / NC;
+  const t = chunk / (rowBlocks * colBlocks);
+  const r = chunk % (rowBlocks * colBlocks);
+  const i0 = (r / colBlocks) * MC;
+  const j0 = (r % colBlocks) * NC;
+  const mc = min(MC, M - i0);
+  const nc = min(NC, N - j0);
+  const ars = load<i32>(args, 8);
+  const acs = load<i32>(args, 12);
+  const brs = load<i32>(args, 24);
+  const bcs = load<i32>(args, 28);
+  const crs = load<i32>(args, 40);
+  const a = (load<i32>(args, 0) as usize) + ((t * load<i32>(args, 4) + i0 * ars) << 3);
+  const b = (load<i32>(args, 16) as usize) + ((t * load<i32>(args, 20) + j0 * bcs) << 3);
+  const c = (load<i32>(args, 32) as usize) + ((t * load<i32>(args, 36) + i0 * crs + j0) << 3);
+  const ap = (load<i32>(args, 56) as usize) + (thread * (A_PACK_BYTES + B_PACK_BYTES) as usize);
+  const bp = ap + (A_PACK_BYTES as usize);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packB(b + ((pc * brs) << 3), brs, bcs, kc, nc, bp);
+    packA(a + ((pc * acs) << 3), ars, acs, mc, kc, ap);
+    for (let jr = 0; jr < nc; jr += NR) {
+      const bPanel = bp + ((jr * kc) << 3);
+      for (let ir = 0; ir < mc; ir += MR) {
+        micro(ap + ((ir * kc) << 3), bPanel, kc, c + ((ir * crs + jr) << 3), crs, min(MR, mc - ir), min(NR, nc - jr), pc > 0);
+      }
+    }
+  }
+}
+
+/** Ap[panel][k][r] = A[panel * MR + r, k], rows past mc are 0. */
+function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, ap: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    let dst = ap + ((ir * kc) << 3);
+    const src = a + ((ir * rs) << 3);
+    if (rows == MR) {
+      const r1 = src + (rs << 3), r2 = src + ((2 * rs) << 3), r3 = src + ((3 * rs) << 3);
+      for (let k = 0; k < kc; k++) {
+        const off = (k * cs) << 3;
+        store<f64>(dst, load<f64>(src + off));
+        store<f64>(dst, load<f64>(r1 + off), 8);
+        store<f64>(dst, load<f64>(r2 + off), 16);
+        store<f64>(dst, load<f64>(r3 + off), 24);
+        dst += 32;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let r = 0; r < MR; r++) store<f64>(dst + (r << 3), r < rows ? load<f64>(src + ((r * rs + k * cs) << 3)) : 0.0);
+        dst += 32;
+      }
+    }
+  }
+}
+
+/** Bp[panel][k][c] = B[k, panel * NR + c], columns past nc are 0. */
+function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, bp: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    let dst = bp + ((jr * kc) << 3);
+    const src = b + ((jr * cs) << 3);
+    if (cols == NR && cs == 1) {
+      for (let k = 0; k < kc; k++) {
+        const row = src + ((k * rs) << 3);
+        v128.store(dst, v128.load(row));
+        v128.store(dst, v128.load(row, 16), 16);
+        dst += 32;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let j = 0; j < NR; j++) store<f64>(dst + (j << 3), j < cols ? load<f64>(src + ((k * rs + j * cs) << 3)) : 0.0);
+        dst += 32;
+      }
+    }
+  }
+}
+
+/** C[0:mr, 0:nr] (+)= Ap_panel Bp_panel over kc, with the 4 x 4 tile in registers. */
+// @ts-ignore: decorator
+@inline
+function micro(ap: usize, bp: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i32, accumulate: bool): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load64_splat(ap);
+    c00 = f64x2.add(c00, f64x2.mul(a, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 8);
+    c10 = f64x2.add(c10, f64x2.mul(a, b0));
+    c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 16);
+    c20 = f64x2.add(c20, f64x2.mul(a, b0));
+    c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 24);
+    c30 = f64x2.add(c30, f64x2.mul(a, b0));
+    c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    ap += 32;
+    bp += 32;
+  }
+  const rs = (crs as usize) << 3;
+  if (mr == MR && nr == NR) {
+    if (accumulate) {
+      c00 = f64x2.add(c00, v128.load(c)); c01 = f64x2.add(c01, v128.load(c, 16));
+      c10 = f64x2.add(c10, v128.load(c + rs)); c11 = f64x2.add(c11, v128.load(c + rs, 16));
+      c20 = f64x2.add(c20, v128.load(c + 2 * rs)); c21 = f64x2.add(c21, v128.load(c + 2 * rs, 16));
+      c30 = f64x2.add(c30, v128.load(c + 3 * rs)); c31 = f64x2.add(c31, v128.load(c + 3 * rs, 16));
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + rs, c10); v128.store(c + rs, c11, 16);
+    v128.store(c + 2 * rs, c20); v128.store(c + 2 * rs, c21, 16);
+    v128.store(c + 3 * rs, c30); v128.store(c + 3 * rs, c31, 16);
+    return;
+  }
+  // Edge tile: write the valid mr x nr corner only.
+  for (let i = 0; i < mr; i++) {
+    const lo = i == 0 ? c00 : i == 1 ? c10 : i == 2 ? c20 : c30;
+    const hi = i == 0 ? c01 : i == 1 ? c11 : i == 2 ? c21 : c31;
+    const row = c + (i as usize) * rs;
+    for (let j = 0; j < nr; j++) {
+      const v = j == 0 ? f64x2.extract_lane(lo, 0) : j == 1 ? f64x2.extract_lane(lo, 1) : j == 2 ? f64x2.extract_lane(hi, 0) : f64x2.extract_lane(hi, 1);
+      const p = row + ((j as usize) << 3);
+      store<f64>(p, accumulate ? load<f64>(p) + v : v);
+    }
+  }
+}
+
+// ---- im2col: unfold each box of the convolution into a column ------------------------------------
+// im2col args: 0 x, 1 C, 2 H, 3 W, 4-7 strides of x (batch, channel, row, col), 8 KH, 9 KW, 10 Ho,
+// 11 Wo, 12 dir (+1 forward anchor, -1 reverse), 13 cols. One chunk per batch element b:
+//   cols[b][(c, kh, kw)][(oh, ow)] = x[b, c, oh + dir*kh, ow + dir*kw], 0 past the edges.
+export function im2col(args: usize, chunk: i32, thread: i32): void {
+  const C = load<i32>(args, 4), H = load<i32>(args, 8), W = load<i32>(args, 12);
+  const sb = load<i32>(args, 16), sc = load<i32>(args, 20), sh = load<i32>(args, 24), sw = load<i32>(args, 28);
+  const KH = load<i32>(args, 32), KW = load<i32>(args, 36), Ho = load<i32>(args, 40), Wo = load<i32>(args, 44);
+  const dir = load<i32>(args, 48);
+  const x = (load<i32>(args, 0) as usize) + ((chunk * sb) << 3);
+  let dst = (load<i32>(args, 52) as usize) + (((chunk * C * KH * KW * Ho * Wo) as usize) << 3);
+  for (let c = 0; c < C; c++) {
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        const dw = dir * kw;
+        // Output columns ow whose input column ow + dw lies inside [0, W).
+        const lo = max(0, -dw), hi = min(Wo, W - dw);
+        for (let oh = 0; oh < Ho; oh++) {
+          const ih = oh + dir * kh;
+          if (ih < 0 || ih >= H || lo >= hi) {
+            memory.fill(dst, 0, (Wo as usize) << 3);
+          } else {
+            const src = x + ((c * sc + ih * sh) << 3);
+            for (let ow = 0; ow < lo; ow++) store<f64>(dst + ((ow as usize) << 3), 0.0);
+            if (sw == 1) {
+              memory.copy(dst + ((lo as usize) << 3), src + (((lo + dw) as usize) << 3), ((hi - lo) as usize) << 3);
+            } else {
+              for (let ow = lo; ow < hi; ow++) store<f64>(dst + ((ow as usize) << 3), load<f64>(src + (((ow + dw) * sw) << 3)));
+            }
+            for (let ow = max(hi, lo); ow < Wo; ow++) store<f64>(dst + ((ow as usize) << 3), 0.0);
+          }
+          dst += (Wo as usize) << 3;
+        }
+      }
+    }
+  }
+}
+
+// ---- exp, softmax, logsoftmax ----------------------------------------------------------------------
+// exp(x) = 2^k e^r with k = round(x / ln 2) and |r| <= ln(2)/2: r by Cody-Waite (ln 2 split in a high
+// part exact in few bits and a low part), e^r by its Taylor polynomial to degree 12 (error < 2e-16
+// relative), 2^k built in the exponent bits. Rounding uses the shifter trick: adding 1.5 * 2^52 rounds
+// x / ln 2 to an integer held in the low mantissa bits (biased in advance), so k needs no float-to-int
+// conversion. x is clamped to [-708, 710] and the result built as (e^r 2^(k-1)) 2, so every 2^(k-1)
+// is a normal number and x > 709.78 overflows to Infinity as Math.exp does; NaN stays NaN.
+
+// The constants live in memory: a splat-load per use is one instruction, a splat of an immediate three.
+const EXP_C = memory.data<f64>([
+  -708.0, 710.0, 6755399441055744.0 + 1022.0 /* 1.5 * 2^52 + bias - 1 */, 1.4426950408889634 /* 1 / ln 2 */,
+  6.93147180369123816490e-01 /* ln 2 high */, 1.90821492927058770002e-10 /* ln 2 low */,
+  2.08767569878680989792e-9 /* 1/12! */, 2.50521083854417187751e-8, 2.75573192239858906526e-7,
+  2.75573192239858906526e-6, 2.48015873015873015873e-5, 1.98412698412698412698e-4, 1.38888888888888888889e-3,
+  8.33333333333333333333e-3, 4.16666666666666666667e-2, 1.66666666666666666667e-1, 0.5, 1.0, 1.0 /* 1/0! */, 2.0,
+]);
+
+// @ts-ignore: decorator
+@inline
+function vexp(x: v128): v128 {
+  x = f64x2.pmin(f64x2.pmax(x, v128.load64_splat(EXP_C)), v128.load64_splat(EXP_C, 8));
+  const shifter = v128.load64_splat(EXP_C, 16);
+  const t = f64x2.add(f64x2.mul(x, v128.load64_splat(EXP_C, 24)), shifter);
+  const k = f64x2.sub(t, shifter);
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, v128.load64_splat(EXP_C, 32))), f64x2.mul(k, v128.load64_splat(EXP_C, 40)));
+  let p = v128.load64_splat(EXP_C, 48);
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 56));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 64));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 72));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 80));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 88));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 96));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 104));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 112));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 120));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 128));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 136));
+  p = f64x2.add(f64x2.mul(p, r), v128.load64_splat(EXP_C, 144));
+  return f64x2.mul(f64x2.mul(p, i64x2.shl(t, 52)), v128.load64_splat(EXP_C, 152));
+}
+
+// @ts-ignore: decorator
+@inline
+function sexp(x: f64): f64 {
+  return f64x2.extract_lane(vexp(f64x2.splat(x)), 0);
+}
+
+// exp args: 0 x, 1 out, 2 n, 3 chunk size (even). out[i] = exp(x[i]).
+export function expMap(args: usize, chunk: i32, thread: i32): void {
+  const n = load<i32>(args, 8), size = load<i32>(args, 12);
+  const start = chunk * size, end = min(n, start + size);
+  const x = load<i32>(args, 0) as usize, out = load<i32>(args, 4) as usize;
+  let i = start;
+  for (; i + 2 <= end; i += 2) {
+    const p = (i as usize) << 3;
+    v128.store(out + p, vexp(v128.load(x + p)));
+  }
+  for (; i < end; i++) store<f64>(out + ((i as usize) << 3), sexp(load<f64>(x + ((i as usize) << 3))));
+}
+
+// softmax args: 0 x, 1 out, 2 rows, 3 n (row length), 4 log (0/1), 5 rows per chunk. Rows are
+// contiguous: out = exp(x - max) / sum, or log-softmax x - max - log(sum exp(x - max)).
+export function softmaxRows(args: usize, chunk: i32, thread: i32): void {
+  const rows = load<i32>(args, 8), n = load<i32>(args, 12), log = load<i32>(args, 16), per = load<i32>(args, 20);
+  const x0 = load<i32>(args, 0) as usize, o0 = load<i32>(args, 4) as usize;
+  const end = min(rows, (chunk + 1) * per);
+  for (let row = chunk * per; row < end; row++) {
+    const x = x0 + (((row * n) as usize) << 3), out = o0 + (((row * n) as usize) << 3);
+    // max
+    let m = -Infinity;
+    let mv = f64x2.splat(-Infinity);
+    let k = 0;
+    for (; k + 2 <= n; k += 2) mv = f64x2.pmax(mv, v128.load(x + ((k as usize) << 3)));
+    m = Math.max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+    for (; k < n; k++) m = Math.max(m, load<f64>(x + ((k as usize) << 3)));
+    // exp(x - m), summed (and stored when not log)
+    const ms = f64x2.splat(m);
+    let sv = f64x2.splat(0);
+    k = 0;
+    for (; k + 2 <= n; k += 2) {
+      const p = (k as usize) << 3;
+      const e = vexp(f64x2.sub(v128.load(x + p), ms));
+      sv = f64x2.add(sv, e);
+      if (!log) v128.store(out + p, e);
+    }
+    let total = f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1);
+    for (; k < n; k++) {
+      const p = (k as usize) << 3;
+      const e = sexp(load<f64>(x + p) - m);
+      total += e;
+      if (!log) store<f64>(out + p, e);
+    }
+    if (log) {
+      const shift = f64x2.splat(m + Math.log(total));
+      k = 0;
+      for (; k + 2 <= n; k += 2) {
+        const p = (k as usize) << 3;
+        v128.store(out + p, f64x2.sub(v128.load(x + p), shift));
+      }
+      const s = m + Math.log(total);
+      for (; k < n; k++) store<f64>(out + ((k as usize) << 3), load<f64>(x + ((k as usize) << 3)) - s);
+    } else {
+      const inv = f64x2.splat(1.0 / total);
+      k = 0;
+      for (; k + 2 <= n; k += 2) {
+        const p = (k as usize) << 3;
+        v128.store(out + p, f64x2.mul(v128.load(out + p), inv));
+      }
+      for (; k < n; k++) store<f64>(out + ((k as usize) << 3), load<f64>(out + ((k as usize) << 3)) / total);
+    }
+  }
+}

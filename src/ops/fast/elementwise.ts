@@ -1,0 +1,87 @@
+/**
+ * Fast map and zip: the reference kernels' loops, but over a collapsed layout (layout.ts) with an
+ * odometer for the outer dims and a tight inner loop, and no per-element index arithmetic. Each scalar
+ * function gets its own copy of the loop once it is used twice (specialize.ts).
+ */
+import { TensorData } from "../../data/tensor-data";
+import { Shape } from "../../data/shape";
+import type { Binary, Unary } from "../operators";
+import { broadcastStrides, collapse } from "./layout";
+import { LoopCache, ODOMETER } from "./specialize";
+
+/** o[oOff + i] = fn(x[...]) for the i-th element, in row-major order of `shape`. */
+type MapLoop = (o: Float64Array, oOff: number, x: Float64Array, xOff: number, shape: number[], xs: number[]) => void;
+/** o[oOff + i] = fn(x[...], y[...]). */
+type ZipLoop = (
+  o: Float64Array, oOff: number,
+  x: Float64Array, xOff: number, y: Float64Array, yOff: number,
+  shape: number[], xs: number[], ys: number[],
+) => void;
+
+const MAP_SOURCE = `
+  return function mapLoop(o, oOff, x, xOff, shape, xs) {
+    const d = shape.length;
+    if (d === 0) { o[oOff] = fn(x[xOff]); return; }
+    const n = shape[d - 1], sx = xs[d - 1];
+    let outer = 1;
+    for (let k = 0; k < d - 1; k++) outer *= shape[k];
+    const idx = new Int32Array(d);
+    for (let t = 0, p = oOff; t < outer; t++, p += n) {
+      if (sx === 1) for (let j = 0; j < n; j++) o[p + j] = fn(x[xOff + j]);
+      else for (let j = 0, q = xOff; j < n; j++, q += sx) o[p + j] = fn(x[q]);
+      ${ODOMETER.replace("YSTEP", "").replace("YREWIND", "")}
+    }
+  };`;
+
+const ZIP_SOURCE = `
+  return function zipLoop(o, oOff, x, xOff, y, yOff, shape, xs, ys) {
+    const d = shape.length;
+    if (d === 0) { o[oOff] = fn(x[xOff], y[yOff]); return; }
+    const n = shape[d - 1], sx = xs[d - 1], sy = ys[d - 1];
+    let outer = 1;
+    for (let k = 0; k < d - 1; k++) outer *= shape[k];
+    const idx = new Int32Array(d);
+    for (let t = 0, p = oOff; t < outer; t++, p += n) {
+      if (sx === 1 && sy === 1) for (let j = 0; j < n; j++) o[p + j] = fn(x[xOff + j], y[yOff + j]);
+      else if (sx === 1 && sy === 0) { const c = y[yOff]; for (let j = 0; j < n; j++) o[p + j] = fn(x[xOff + j], c); }
+      else if (sx === 0 && sy === 1) { const c = x[xOff]; for (let j = 0; j < n; j++) o[p + j] = fn(c, y[yOff + j]); }
+      else for (let j = 0, q = xOff, r = yOff; j < n; j++, q += sx, r += sy) o[p + j] = fn(x[q], y[r]);
+      ${ODOMETER.replace("YSTEP", "yOff += ys[k];").replace("YREWIND", "yOff -= ys[k] * shape[k];")}
+    }
+  };`;
+
+const mapLoops = new LoopCache<Unary, MapLoop>(MAP_SOURCE);
+const zipLoops = new LoopCache<Binary, ZipLoop>(ZIP_SOURCE);
+
+/** Writes fn(a) broadcast to `shape` into o[oOff ...] (dense, row-major). */
+export function mapInto(fn: Unary, o: Float64Array, oOff: number, a: TensorData, shape: Shape): void {
+  const { shape: dims, strides } = collapse(shape, [broadcastStrides(a, shape)]);
+  mapLoops.get(fn)(o, oOff, a.storage, 0, dims, strides[0]);
+}
+
+/** Writes fn(a, b) over the broadcast `shape` into o[oOff ...] (dense, row-major). */
+export function zipInto(fn: Binary, o: Float64Array, oOff: number, a: TensorData, b: TensorData, shape: Shape): void {
+  const { shape: dims, strides } = collapse(shape, [broadcastStrides(a, shape), broadcastStrides(b, shape)]);
+  zipLoops.get(fn)(o, oOff, a.storage, 0, b.storage, 0, dims, strides[0], strides[1]);
+}
+
+/** The zip loop over raw operands: reductions use it to fold one slice into an accumulator. */
+export function zipRaw(
+  fn: Binary, o: Float64Array, x: Float64Array, y: Float64Array, yOff: number, shape: Shape, ys: number[],
+): void {
+  const dense = new Array<number>(shape.length);
+  for (let i = shape.length - 1, s = 1; i >= 0; i--) {
+    dense[i] = s;
+    s *= shape[i];
+  }
+  const { shape: dims, strides } = collapse(shape, [dense, ys]);
+  zipLoops.get(fn)(o, 0, x, 0, y, yOff, dims, strides[0], strides[1]);
+}
+
+/** The identity, one function object so its copy loop is specialised once. */
+export const identity: Unary = (x) => x;
+/** Row-major copy of any view into o[oOff ...]: how tensors enter the wasm heap and leave permuted. */
+export function gatherInto(o: Float64Array, oOff: number, a: TensorData): void {
+  if (a.isContiguous()) o.set(a.storage.subarray(0, a.size), oOff);
+  else mapInto(identity, o, oOff, a, a.shape);
+}

@@ -1,0 +1,47 @@
+/**
+ * The "fast" backend: the same named kernels as the reference backend (src/ops/backend.ts), made fast
+ * without changing what they compute. map / zip / reduce run specialised JavaScript loops over
+ * collapsed layouts; matmul, conv1d / conv2d, softmax / logsoftmax and exp run WebAssembly SIMD kernels
+ * compiled from assembly/kernels.ts, shared with worker threads when the work is large. Where a wasm
+ * kernel does not apply (tiny tensors, no wasm SIMD, more than 1 GiB of operands) the reference
+ * kernel runs. test/fast-backend.test.ts checks every op against the reference backend.
+ */
+import { TensorData } from "../../data/tensor-data";
+import { Shape, shapeBroadcast, shapeSize } from "../../data/shape";
+import { Backend, referenceBackend, registerBackend } from "../backend";
+import { exp } from "../operators";
+import { fastConv1d, fastConv2d } from "./conv";
+import { mapInto, zipInto } from "./elementwise";
+import { fastMatmul } from "./matmul";
+import { argmaxInto, reduceInto } from "./reduce";
+import { fastExp, fastSoftmax } from "./softmax";
+
+function dense(shape: Shape, fill: (o: Float64Array) => void): TensorData {
+  const o = new Float64Array(shapeSize(shape));
+  fill(o);
+  return new TensorData(o, shape);
+}
+
+export const fastBackend: Backend = {
+  name: "fast",
+  map: (fn, a, shape = a.shape) =>
+    (fn === exp ? fastExp(a, shape) : null) ?? dense(shape, (o) => mapInto(fn, o, 0, a, shape)),
+  zip: (fn, a, b) => {
+    const shape = shapeBroadcast(a.shape, b.shape);
+    return dense(shape, (o) => zipInto(fn, o, 0, a, b, shape));
+  },
+  reduce: (fn, start, a, dim) =>
+    dense(
+      a.shape.map((d, i) => (i === dim ? 1 : d)),
+      (o) => reduceInto(fn, start, o, a, dim),
+    ),
+  argmax: (a, dim) => dense(a.shape, (o) => argmaxInto(o, a, dim)),
+  softmax: (a, dim, log) => fastSoftmax(a, dim, log) ?? referenceBackend.softmax(a, dim, log),
+  matmul: (a, b, outShape) => fastMatmul(a, b, outShape) ?? referenceBackend.matmul(a, b, outShape),
+  conv1d: (input, weight, reverse, outShape) =>
+    fastConv1d(input, weight, reverse, outShape) ?? referenceBackend.conv1d(input, weight, reverse, outShape),
+  conv2d: (input, weight, reverse, outShape) =>
+    fastConv2d(input, weight, reverse, outShape) ?? referenceBackend.conv2d(input, weight, reverse, outShape),
+};
+
+registerBackend(fastBackend);

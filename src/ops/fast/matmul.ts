@@ -1,0 +1,91 @@
+/**
+ * Matmul on the wasm GEMM (assembly/kernels.ts: packed panels, a 4 x 4 register tile, f64x2 SIMD,
+ * blocks of C shared among threads). Operands are copied into the wasm heap as they are stored, with
+ * their strides, so a transposed operand (matmul's backward) costs no extra copy: packing reads it.
+ */
+import { TensorData } from "../../data/tensor-data";
+import { Shape, shapeSize } from "../../data/shape";
+import { collapse, denseStrides, span } from "./layout";
+import { runJob } from "./threads";
+import { WasmHeap, wasmHeap } from "./wasm";
+
+/** Must match MC and NC of assembly/kernels.ts: the chunk of a GEMM job is an MC x NC block of C. */
+const MC = 64;
+const NC = 256;
+
+/** An operand in the heap: address, stride between batch matrices, row and column strides (elements). */
+export interface Operand {
+  readonly ptr: number;
+  readonly batch: number;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** C[t] = A[t] B[t] for t < batches, with A [M, K], B [K, N], C [M, N] (C's columns contiguous, cols
+ * ignored). K must be positive. */
+export function gemm(heap: WasmHeap, a: Operand, b: Operand, c: Operand, M: number, N: number, K: number, batches: number): void {
+  heap.setArgs([a.ptr, a.batch, a.rows, a.cols, b.ptr, b.batch, b.rows, b.cols, c.ptr, c.batch, c.rows, M, N, K, heap.scratch, 0]);
+  const chunks = batches * Math.ceil(M / MC) * Math.ceil(N / NC);
+  runJob(heap, "gemm", chunks, 2 * M * N * K * batches);
+}
+
+/** Strides of the batch dims of `t` (its shape minus the last two), seen from the broadcast `batchShape`. */
+function batchStrides(t: TensorData, batchShape: Shape): number[] {
+  const own = t.dims - 2;
+  const offset = batchShape.length - own;
+  return batchShape.map((_, i) => (i < offset || t.shape[i - offset] === 1 ? 0 : t.strides[i - offset]));
+}
+
+/** Work (multiply-adds) below which the reference loops win over copying into wasm. */
+export const SMALL_MATMUL = 4096;
+
+/** out = a @ b with broadcast batch dims, or null when the wasm kernels are unavailable or the
+ * problem is too small or too large for them (the caller then uses the reference kernel). */
+export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): TensorData | null {
+  const d = outShape.length;
+  const [n, p] = [outShape[d - 2], outShape[d - 1]];
+  const m = a.shape[a.dims - 1];
+  const size = shapeSize(outShape);
+  if (size === 0 || m === 0) return TensorData.zeros(outShape);
+  const heap = wasmHeap();
+  if (heap === null || size * m < SMALL_MATMUL) return null;
+  const batchShape = outShape.slice(0, d - 2);
+  const layout = collapse(batchShape, [batchStrides(a, batchShape), batchStrides(b, batchShape), denseStrides(batchShape).map((s) => s * n * p)]);
+  const [aSpan, bSpan] = [span(a), span(b)];
+  const shared = a.storage === b.storage;
+  heap.reset();
+  if (!heap.fits(aSpan + (shared ? 0 : bSpan) + size)) return null;
+  const aPtr = heap.put(a.storage.subarray(0, Math.max(aSpan, shared ? bSpan : 0)));
+  const bPtr = shared ? aPtr : heap.put(b.storage.subarray(0, bSpan));
+  const cPtr = heap.alloc(size);
+  const [aRow, aCol] = a.strides.slice(-2);
+  const [bRow, bCol] = b.strides.slice(-2);
+  // One GEMM job per index of the collapsed batch dims but the last, which the job itself loops over.
+  const dims = layout.shape;
+  const [as, bs, cs] = layout.strides;
+  const inner = dims.length === 0 ? 1 : dims[dims.length - 1];
+  const last = dims.length - 1;
+  const outer = shapeSize(dims) / Math.max(inner, 1);
+  const idx = new Int32Array(Math.max(dims.length, 1));
+  let [aOff, bOff, cOff] = [0, 0, 0];
+  for (let t = 0; t < outer; t++) {
+    gemm(
+      heap,
+      { ptr: aPtr + aOff * 8, batch: last >= 0 ? as[last] : 0, rows: aRow, cols: aCol },
+      { ptr: bPtr + bOff * 8, batch: last >= 0 ? bs[last] : 0, rows: bRow, cols: bCol },
+      { ptr: cPtr + cOff * 8, batch: last >= 0 ? cs[last] : 0, rows: p, cols: 1 },
+      n, p, m, inner,
+    );
+    for (let k = last - 1; k >= 0; k--) {
+      aOff += as[k];
+      bOff += bs[k];
+      cOff += cs[k];
+      if (++idx[k] < dims[k]) break;
+      aOff -= as[k] * dims[k];
+      bOff -= bs[k] * dims[k];
+      cOff -= cs[k] * dims[k];
+      idx[k] = 0;
+    }
+  }
+  return new TensorData(heap.take(cPtr, size), outShape);
+}

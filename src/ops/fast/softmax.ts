@@ -1,0 +1,55 @@
+/**
+ * Fused softmax / logsoftmax and exp on the wasm kernels: one pass for the max, one for exp and its
+ * sum, one to normalise, with exp vectorised (assembly/kernels.ts: Cody-Waite reduction, degree-12
+ * polynomial, 2^k in the exponent bits). Lanes along any dim: the input is gathered with `dim` moved
+ * last so every lane is a contiguous row, and the result is permuted back.
+ */
+import { TensorData } from "../../data/tensor-data";
+import { Shape, shapeSize } from "../../data/shape";
+import { gatherInto, identity, mapInto } from "./elementwise";
+import { runJob } from "./threads";
+import { wasmHeap } from "./wasm";
+
+/** Elements below which the JavaScript loops win over copying into wasm. */
+export const SMALL_SOFTMAX = 2048;
+const ROW_CHUNK = 16384;
+
+/** softmax (or log-softmax) of a along dim, or null when wasm is unavailable or the tensor small. */
+export function fastSoftmax(a: TensorData, dim: number, log: boolean): TensorData | null {
+  const size = a.size;
+  if (size === 0) return TensorData.zeros(a.shape);
+  const heap = wasmHeap();
+  if (heap === null || size < SMALL_SOFTMAX) return null;
+  heap.reset();
+  if (!heap.fits(2 * size)) return null;
+  const n = a.shape[dim];
+  const rows = size / n;
+  const order = [...a.shape.keys()].filter((i) => i !== dim).concat(dim);
+  const x = heap.alloc(size);
+  gatherInto(heap.f64, x / 8, a.permute(order));
+  const o = heap.alloc(size);
+  const per = Math.max(1, Math.floor(ROW_CHUNK / n));
+  heap.setArgs([x, o, rows, n, log ? 1 : 0, per]);
+  runJob(heap, "softmaxRows", Math.ceil(rows / per), size * 16);
+  if (dim === a.dims - 1) return new TensorData(heap.take(o, size), a.shape);
+  const permuted = new TensorData(heap.f64.subarray(o / 8, o / 8 + size), order.map((i) => a.shape[i]));
+  const out = new Float64Array(size);
+  gatherInto(out, 0, permuted.permute(order.map((_, i) => order.indexOf(i))));
+  return new TensorData(out, a.shape);
+}
+
+/** exp of a broadcast to shape, or null when wasm is unavailable or the tensor small. */
+export function fastExp(a: TensorData, shape: Shape): TensorData | null {
+  const size = shapeSize(shape);
+  const heap = wasmHeap();
+  if (heap === null || size < SMALL_SOFTMAX) return null;
+  heap.reset();
+  if (!heap.fits(2 * size)) return null;
+  const x = heap.alloc(size);
+  mapInto(identity, heap.f64, x / 8, a, shape);
+  const o = heap.alloc(size);
+  const chunk = 16384;
+  heap.setArgs([x, o, size, chunk]);
+  runJob(heap, "expMap", Math.ceil(size / chunk), size * 16);
+  return new TensorData(heap.take(o, size), shape);
+}

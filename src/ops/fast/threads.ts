@@ -1,0 +1,125 @@
+/**
+ * The second core (and more): worker threads that run the same wasm kernels on the same shared memory.
+ * A job is split into numbered chunks; the calling thread and the workers take chunk numbers from an
+ * atomic counter until none is left, so a worker that is busy elsewhere (or still starting) only
+ * means the caller does more chunks itself. The caller then waits, with Atomics.wait, until no worker
+ * is inside the job. Workers are unref'd: they never keep the process alive.
+ *
+ * Control block (Int32Array over a SharedArrayBuffer):
+ *   GEN      bumped to wake the workers for a new job
+ *   ACTIVE   workers inside the current job
+ *   NEXT     the next chunk number; CLOSED (larger than any job) between jobs, so a late worker takes none
+ *   CHUNKS, KERNEL, ARGS   the job, written while NEXT is CLOSED and published by storing NEXT = 0
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { JOB_KERNELS, JobName, MAX_THREADS, WasmHeap } from "./wasm";
+
+const GEN = 0;
+const ACTIVE = 1;
+const NEXT = 2;
+const CHUNKS = 3;
+const KERNEL = 4;
+const ARGS = 5;
+const CLOSED = 0x3fffffff;
+
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, control, thread, names } = workerData;
+const ctl = new Int32Array(control);
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = names.map((name) => exports[name]);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${GEN}, seen);
+  seen = Atomics.load(ctl, ${GEN});
+  Atomics.add(ctl, ${ACTIVE}, 1);
+  for (;;) {
+    const chunk = Atomics.add(ctl, ${NEXT}, 1);
+    if (chunk >= Atomics.load(ctl, ${CHUNKS})) break;
+    kernels[Atomics.load(ctl, ${KERNEL})](Atomics.load(ctl, ${ARGS}), chunk, thread);
+  }
+  if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
+}`;
+
+/** Threads to use in all, the caller included: MINITORCH_THREADS if set, else the machine's cores. */
+export function threadCount(): number {
+  const fromEnv = Number(process.env.MINITORCH_THREADS);
+  const n = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
+  return Math.max(1, Math.min(MAX_THREADS, n));
+}
+
+class Pool {
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
+  private readonly workers: Worker[] = [];
+  private broken = false;
+
+  constructor(private readonly heap: WasmHeap) {
+    Atomics.store(this.ctl, NEXT, CLOSED);
+  }
+
+  /** Starts the workers on first use (about 30 ms, once); false when they cannot run here. */
+  private start(): boolean {
+    if (this.workers.length > 0 || this.broken) return !this.broken;
+    try {
+      for (let t = 1; t < threadCount(); t++) {
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { module: this.heap.module, memory: this.heap.memory, control: this.ctl.buffer, thread: t, names: JOB_KERNELS },
+        });
+        worker.unref();
+        worker.on("error", () => (this.broken = true));
+        this.workers.push(worker);
+      }
+    } catch {
+      this.broken = true;
+    }
+    return !this.broken;
+  }
+
+  /** Runs `chunks` chunks of kernel `name` (arguments already in the heap), sharing them with the workers. */
+  run(name: JobName, chunks: number): void {
+    const kernel = this.heap.kernels[name];
+    const args = this.heap.args;
+    if (!this.start()) {
+      for (let c = 0; c < chunks; c++) kernel(args, c, 0);
+      return;
+    }
+    const ctl = this.ctl;
+    Atomics.store(ctl, CHUNKS, chunks);
+    Atomics.store(ctl, KERNEL, JOB_KERNELS.indexOf(name));
+    Atomics.store(ctl, ARGS, args);
+    Atomics.store(ctl, NEXT, 0); // publishes the job
+    Atomics.add(ctl, GEN, 1);
+    Atomics.notify(ctl, GEN);
+    for (;;) {
+      const chunk = Atomics.add(ctl, NEXT, 1);
+      if (chunk >= chunks) break;
+      kernel(args, chunk, 0);
+    }
+    for (;;) {
+      const active = Atomics.load(ctl, ACTIVE);
+      if (active === 0) break;
+      Atomics.wait(ctl, ACTIVE, active);
+    }
+    Atomics.store(ctl, NEXT, CLOSED);
+  }
+}
+
+let pool: Pool | null = null;
+
+/** Work (in flops or element touches) below which a job runs on the calling thread alone: waking a
+ * worker costs some tens of microseconds. */
+export const PARALLEL_WORK = 1 << 20;
+
+/** Runs a job whose arguments are in `heap`'s args: on the calling thread alone when it is small or
+ * threads are off, else shared with the workers. */
+export function runJob(heap: WasmHeap, name: JobName, chunks: number, work: number): void {
+  if (chunks <= 1 || work < PARALLEL_WORK || threadCount() < 2) {
+    const kernel = heap.kernels[name];
+    for (let c = 0; c < chunks; c++) kernel(heap.args, c, 0);
+    return;
+  }
+  if (pool === null) pool = new Pool(heap);
+  pool.run(name, chunks);
+}

@@ -1,0 +1,136 @@
+/**
+ * The WebAssembly side of the fast backend: the kernels of assembly/kernels.ts, instantiated on a
+ * shared memory (so worker threads can run the same kernels on the same data), and a bump arena in
+ * that memory. A backend call resets the arena, copies its operands in, runs jobs, copies the result
+ * out into an ordinary Float64Array; nothing of the heap outlives the call.
+ */
+import { KERNELS_WASM_BASE64 } from "./kernels-wasm";
+
+/** A job kernel: does chunk `chunk` of the work described at `args`, with thread `thread`'s scratch. */
+export type JobKernel = (args: number, chunk: number, thread: number) => void;
+
+export interface KernelExports {
+  gemm: JobKernel;
+  im2col: JobKernel;
+  expMap: JobKernel;
+  softmaxRows: JobKernel;
+  heapBase(): number;
+  scratchBytes(): number;
+}
+
+/** Job kernels by number, the order the worker threads index them by. */
+export const JOB_KERNELS = ["gemm", "im2col", "expMap", "softmaxRows"] as const;
+export type JobName = (typeof JOB_KERNELS)[number];
+
+const PAGE = 65536;
+/** 1 GiB: the shared memory's fixed maximum (an address-space reservation, not resident memory). */
+const MAX_PAGES = 16384;
+/** Threads whose scratch areas are reserved at the bottom of the heap. */
+export const MAX_THREADS = 4;
+const ARGS_BYTES = 256;
+
+export class WasmHeap {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly kernels: KernelExports;
+  /** Address of the job arguments (i32 slots). */
+  readonly args: number;
+  /** Address of thread 0's scratch; thread t's is at scratch + t * scratchBytes. */
+  readonly scratch: number;
+  private readonly base: number;
+  private top: number;
+  private f64View: Float64Array;
+  private i32View: Int32Array;
+
+  constructor(bytes: Uint8Array) {
+    this.module = new WebAssembly.Module(bytes);
+    this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+    this.kernels = new WebAssembly.Instance(this.module, { env: { memory: this.memory } })
+      .exports as unknown as KernelExports;
+    this.args = align(this.kernels.heapBase());
+    this.scratch = align(this.args + ARGS_BYTES);
+    this.base = align(this.scratch + MAX_THREADS * this.kernels.scratchBytes());
+    this.top = this.base;
+    this.f64View = new Float64Array(this.memory.buffer);
+    this.i32View = new Int32Array(this.memory.buffer);
+    this.ensure(this.base);
+  }
+
+  /** Float64 view of the whole memory (refreshed after growth). */
+  get f64(): Float64Array {
+    if (this.f64View.byteLength !== this.memory.buffer.byteLength) this.refresh();
+    return this.f64View;
+  }
+  get i32(): Int32Array {
+    if (this.i32View.byteLength !== this.memory.buffer.byteLength) this.refresh();
+    return this.i32View;
+  }
+
+  /** Frees everything allocated since the last reset (call at the start of each backend op). */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** True when `count` more doubles fit under the memory's maximum. */
+  fits(count: number): boolean {
+    return this.top + count * 8 + 64 <= MAX_PAGES * PAGE;
+  }
+
+  /** Address of `count` fresh (uninitialised) doubles, 64-byte aligned. */
+  alloc(count: number): number {
+    const ptr = this.top;
+    this.top = align(ptr + count * 8);
+    this.ensure(this.top);
+    return ptr;
+  }
+
+  /** Copies `data` in; returns its address. */
+  put(data: Float64Array): number {
+    const ptr = this.alloc(data.length);
+    this.f64.set(data, ptr / 8);
+    return ptr;
+  }
+
+  /** A fresh ordinary Float64Array with a copy of `count` doubles at `ptr`. */
+  take(ptr: number, count: number): Float64Array {
+    return this.f64.slice(ptr / 8, ptr / 8 + count);
+  }
+
+  /** Writes the i32 job arguments. */
+  setArgs(values: readonly number[]): void {
+    this.i32.set(values, this.args / 4);
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      this.memory.grow(Math.min(MAX_PAGES - have / PAGE, Math.max(pages, have / PAGE / 4)));
+      this.refresh();
+    }
+  }
+
+  private refresh(): void {
+    this.f64View = new Float64Array(this.memory.buffer);
+    this.i32View = new Int32Array(this.memory.buffer);
+  }
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
+
+let heap: WasmHeap | null | undefined;
+
+/** The process's heap, instantiated on first use; null where WebAssembly SIMD or shared memory is
+ * missing (the fast backend then runs its JavaScript kernels, or the reference ones). */
+export function wasmHeap(): WasmHeap | null {
+  if (heap === undefined) {
+    try {
+      heap = new WasmHeap(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+    } catch {
+      heap = null;
+    }
+  }
+  return heap;
+}
