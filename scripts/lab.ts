@@ -11,8 +11,10 @@ try {
   buildLibrary();
   if (kernelProblem(python) !== null) registerKernel(python);
   const app = hasJupyterLab(python) ? "lab" : "notebook";
+  // Jupyter refuses to start as root unless told; containers and this project's machines run as root.
+  const root = process.getuid?.() === 0 ? ["--allow-root"] : [];
   console.log(`Starting jupyter ${app} in ${NOTEBOOKS}`);
-  const child = spawn(python, ["-m", "jupyter", app, ...process.argv.slice(2)], { stdio: "inherit", cwd: NOTEBOOKS });
+  const child = spawn(python, ["-m", "jupyter", app, ...root, ...process.argv.slice(2)], { stdio: "inherit", cwd: NOTEBOOKS });
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } catch (error) {
   console.error(`npm run lab: ${(error as Error).message}`);

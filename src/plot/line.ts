@@ -61,6 +61,10 @@ export function seriesFigure(series: readonly Series[], options: LineOptions): F
     line: { color: s.color, dash: s.dash ?? "solid" },
     yaxis: right.has(s.name) ? "y2" : "y",
   }));
-  const layout = right.size === 0 ? {} : { yaxis2: { ...axisTitle(options.rightLabel), overlaying: "y" as const, side: "right" as const } };
+  // With a right-hand axis the legend moves clear of its tick labels.
+  const layout = right.size === 0 ? {} : {
+    yaxis2: { ...axisTitle(options.rightLabel), overlaying: "y" as const, side: "right" as const },
+    legend: { x: 1.1, xanchor: "left" as const },
+  };
   return makeFigure(data, options, layout);
 }
