@@ -53,14 +53,26 @@ export function gemm(args: usize, chunk: i32, thread: i32): void {
   const c = (load<i32>(args, 32) as usize) + ((t * load<i32>(args, 36) + i0 * crs + j0) << 3);
   const ap = (load<i32>(args, 56) as usize) + (thread * (A_PACK_BYTES + B_PACK_BYTES) as usize);
   const bp = ap + (A_PACK_BYTES as usize);
+  // With few rows of A, each element of B is used only a few times: packing B would cost as much as
+  // the product, so the micro-kernel reads B's rows where they are (full panels of unit-stride B).
+  const direct = bcs == 1 && mc <= 2 * MR;
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
-    packB(b + ((pc * brs) << 3), brs, bcs, kc, nc, bp);
+    const bBlock = b + ((pc * brs) << 3);
+    if (!direct) packB(bBlock, brs, bcs, kc, nc, bp);
     packA(a + ((pc * acs) << 3), ars, acs, mc, kc, ap);
     for (let jr = 0; jr < nc; jr += NR) {
-      const bPanel = bp + ((jr * kc) << 3);
+      let bPanel = bp + ((jr * kc) << 3);
+      let bStep: usize = NR << 3;
+      if (direct && jr + NR <= nc) {
+        bPanel = bBlock + ((jr as usize) << 3);
+        bStep = (brs as usize) << 3;
+      } else if (direct) {
+        packB(bBlock + ((jr * bcs) << 3), brs, bcs, kc, nc - jr, bp);
+        bPanel = bp;
+      }
       for (let ir = 0; ir < mc; ir += MR) {
-        micro(ap + ((ir * kc) << 3), bPanel, kc, c + ((ir * crs + jr) << 3), crs, min(MR, mc - ir), min(NR, nc - jr), pc > 0);
+        micro(ap + ((ir * kc) << 3), bPanel, bStep, kc, c + ((ir * crs + jr) << 3), crs, min(MR, mc - ir), min(NR, nc - jr), pc > 0);
       }
     }
   }
@@ -113,10 +125,11 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, bp: usize): void {
   }
 }
 
-/** C[0:mr, 0:nr] (+)= Ap_panel Bp_panel over kc, with the 4 x 4 tile in registers. */
+/** C[0:mr, 0:nr] (+)= Ap_panel Bp_panel over kc, with the 4 x 4 tile in registers; B's rows are
+ * bStep bytes apart (32 when packed). */
 // @ts-ignore: decorator
 @inline
-function micro(ap: usize, bp: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i32, accumulate: bool): void {
+function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i32, accumulate: bool): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
@@ -137,7 +150,7 @@ function micro(ap: usize, bp: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i
     c30 = f64x2.add(c30, f64x2.mul(a, b0));
     c31 = f64x2.add(c31, f64x2.mul(a, b1));
     ap += 32;
-    bp += 32;
+    bp += bStep;
   }
   const rs = (crs as usize) << 3;
   if (mr == MR && nr == NR) {
@@ -168,8 +181,11 @@ function micro(ap: usize, bp: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i
 
 // ---- im2col: unfold each box of the convolution into a column ------------------------------------
 // im2col args: 0 x, 1 C, 2 H, 3 W, 4-7 strides of x (batch, channel, row, col), 8 KH, 9 KW, 10 Ho,
-// 11 Wo, 12 dir (+1 forward anchor, -1 reverse), 13 cols. One chunk per batch element b:
-//   cols[b][(c, kh, kw)][(oh, ow)] = x[b, c, oh + dir*kh, ow + dir*kw], 0 past the edges.
+// 11 Wo, 12 dir (+1 forward anchor, -1 reverse), 13 cols, 14 transposed (0/1). One chunk per batch b:
+//   cols[b][(c, kh, kw)][(oh, ow)] = x[b, c, oh + dir*kh, ow + dir*kw], 0 past the edges,
+// or with `transposed` the same values as colsT[b][(oh, ow)][(c, kh, kw)]. The caller picks the layout
+// whose inner run is longer: ow (Wo values) for an ordinary convolution, kw (KW values) for the weight
+// gradient, whose "kernel" is the whole image.
 export function im2col(args: usize, chunk: i32, thread: i32): void {
   const C = load<i32>(args, 4), H = load<i32>(args, 8), W = load<i32>(args, 12);
   const sb = load<i32>(args, 16), sc = load<i32>(args, 20), sh = load<i32>(args, 24), sw = load<i32>(args, 28);
@@ -177,6 +193,34 @@ export function im2col(args: usize, chunk: i32, thread: i32): void {
   const dir = load<i32>(args, 48);
   const x = (load<i32>(args, 0) as usize) + ((chunk * sb) << 3);
   let dst = (load<i32>(args, 52) as usize) + (((chunk * C * KH * KW * Ho * Wo) as usize) << 3);
+  if (load<i32>(args, 56) != 0) {
+    for (let oh = 0; oh < Ho; oh++) {
+      for (let ow = 0; ow < Wo; ow++) {
+        // kw whose input column ow + dir*kw lies inside [0, W)
+        const lo = dir > 0 ? 0 : max(0, ow - W + 1);
+        const hi = dir > 0 ? min(KW, W - ow) : min(KW, ow + 1);
+        for (let c = 0; c < C; c++) {
+          for (let kh = 0; kh < KH; kh++) {
+            const ih = oh + dir * kh;
+            if (ih < 0 || ih >= H || lo >= hi) {
+              memory.fill(dst, 0, (KW as usize) << 3);
+            } else {
+              const src = x + ((c * sc + ih * sh) << 3);
+              for (let kw = 0; kw < lo; kw++) store<f64>(dst + ((kw as usize) << 3), 0.0);
+              if (dir > 0 && sw == 1) {
+                memory.copy(dst, src + ((ow as usize) << 3), (hi as usize) << 3);
+              } else {
+                for (let kw = lo; kw < hi; kw++) store<f64>(dst + ((kw as usize) << 3), load<f64>(src + (((ow + dir * kw) * sw) << 3)));
+              }
+              for (let kw = max(hi, lo); kw < KW; kw++) store<f64>(dst + ((kw as usize) << 3), 0.0);
+            }
+            dst += (KW as usize) << 3;
+          }
+        }
+      }
+    }
+    return;
+  }
   for (let c = 0; c < C; c++) {
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {

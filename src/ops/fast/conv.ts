@@ -37,12 +37,15 @@ export function fastConv2d(input: TensorData, weight: TensorData, reverse: boole
   const x = heap.put(input.storage.subarray(0, xSpan));
   const cols = heap.alloc(B * K * N);
   const [sb, sc, sh, sw] = input.strides;
-  heap.setArgs([x, Ci, H, W, sb, sc, sh, sw, KH, KW, Ho, Wo, reverse ? -1 : 1, cols]);
+  // The layout with the longer contiguous runs: cols [K, N] normally, colsT [N, K] when the kernel is
+  // wider than the output (the weight gradient), read by the GEMM as B with transposed strides.
+  const transposed = KW > Wo;
+  heap.setArgs([x, Ci, H, W, sb, sc, sh, sw, KH, KW, Ho, Wo, reverse ? -1 : 1, cols, transposed ? 1 : 0]);
   runJob(heap, "im2col", B, B * K * N);
   const w = heap.alloc(Co * K);
   gatherInto(heap.f64, w / 8, weight);
   const out = heap.alloc(size);
-  gemm(heap, { ptr: w, batch: 0, rows: K, cols: 1 }, { ptr: cols, batch: K * N, rows: N, cols: 1 }, { ptr: out, batch: Co * N, rows: N, cols: 1 }, Co, N, K, B);
+  gemm(heap, { ptr: w, batch: 0, rows: K, cols: 1 }, transposed ? { ptr: cols, batch: K * N, rows: 1, cols: K } : { ptr: cols, batch: K * N, rows: N, cols: 1 }, { ptr: out, batch: Co * N, rows: N, cols: 1 }, Co, N, K, B);
   return new TensorData(heap.take(out, size), outShape);
 }
 
