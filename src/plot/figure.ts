@@ -25,7 +25,7 @@ export interface PlotOptions {
 }
 
 /** plotly's default colour cycle, named so that class k and the k-th series get the same colour everywhere. */
-export const PALETTE: readonly string[] = [
+const PALETTE: readonly string[] = [
   "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 ];
 

@@ -14,7 +14,7 @@ export type Matrix = readonly ArrayLike<number>[] | Tensor;
 export type Images = readonly Matrix[] | Readonly<Record<string, Matrix>> | Tensor;
 
 /** True for a Tensor (told apart structurally: the plot layer imports the Tensor type only). */
-export function isTensor(v: unknown): v is Tensor {
+function isTensor(v: unknown): v is Tensor {
   return typeof v === "object" && v !== null && "shape" in v && typeof (v as Tensor).toFlat === "function";
 }
 
