@@ -18,33 +18,25 @@ export function argmax(input: Tensor, dim: number): Tensor {
   return new Tensor(backend().argmax(input.data, normalizeDim(dim, input.dims, "argmax")));
 }
 
-const softmaxApply = defineFunction({
-  name: "softmax",
-  forward: (ctx: Context<[Tensor, number]>, [a]: [Tensor], dim: number) => {
-    const s = new Tensor(backend().softmax(a.data, dim, false));
-    ctx.save(s, dim);
-    return s.data;
-  },
-  // ds_i/dx_j = s_i (1[i = j] - s_j): the gradient of one output spreads to every input.
-  backward: (ctx, grad) => {
-    const [s, dim] = ctx.saved;
-    return [s.mul(grad.sub(grad.mul(s).sum(dim, true)))];
-  },
-});
-
-const logsoftmaxApply = defineFunction({
-  name: "logsoftmax",
-  forward: (ctx: Context<[Tensor, number]>, [a]: [Tensor], dim: number) => {
-    const l = new Tensor(backend().softmax(a.data, dim, true));
-    ctx.save(l, dim);
-    return l.data;
-  },
-  // d log s_i / dx_j = 1[i = j] - s_j
-  backward: (ctx, grad) => {
-    const [l, dim] = ctx.saved;
-    return [grad.sub(l.exp().mul(grad.sum(dim, true)))];
-  },
-});
+/** Softmax or log-softmax along a dim from the backend's fused, max-shifted kernel. Backward, with s the
+ * softmax: d s_i / d x_j = s_i (1[i = j] - s_j), so the gradient of one output spreads to every input;
+ * d log s_i / d x_j = 1[i = j] - s_j. */
+function softmaxFunction(log: boolean) {
+  return defineFunction({
+    name: log ? "logsoftmax" : "softmax",
+    forward: (ctx: Context<[Tensor, number]>, [a]: [Tensor], dim: number) => {
+      const out = new Tensor(backend().softmax(a.data, dim, log));
+      ctx.save(out, dim);
+      return out.data;
+    },
+    backward: (ctx, grad) => {
+      const [out, dim] = ctx.saved;
+      return log ? [grad.sub(out.exp().mul(grad.sum(dim, true)))] : [out.mul(grad.sub(grad.mul(out).sum(dim, true)))];
+    },
+  });
+}
+const softmaxApply = softmaxFunction(false);
+const logsoftmaxApply = softmaxFunction(true);
 
 /** softmax along dim (default the last), computed stably by shifting by the max. */
 export function softmax(input: Tensor, dim = -1): Tensor {

@@ -58,30 +58,29 @@ export function tensorZip(fn: Binary, out: TensorData, a: TensorData, b: TensorD
 }
 
 /** Calls `body` once per lane along `dim`: the 1-D run of elements that a reduction folds, given by its
- * first storage positions in `a` and `out`. `out` has a's shape, or a's shape with `dim` set to 1. */
+ * first storage positions in `a` and `out`, its length and both steps between its elements. `out` has
+ * a's shape, or a's shape with `dim` set to 1. */
 function forEachLane(
   a: TensorData,
   out: TensorData,
   dim: number,
-  body: (inPos: number, outPos: number) => void,
+  body: (inPos: number, outPos: number, n: number, inStep: number, outStep: number) => void,
 ): void {
+  const [n, inStep, outStep] = [a.shape[dim], a.strides[dim], out.strides[dim]];
   const lane = [...a.shape];
   lane[dim] = 1;
   const index = new Int32Array(a.dims);
-  const count = a.size / Math.max(a.shape[dim], 1);
+  const count = a.size / Math.max(n, 1);
   for (let i = 0; i < count; i++) {
     toIndex(i, lane, index);
-    body(indexToPosition(index, a.strides), indexToPosition(index, out.strides));
+    body(indexToPosition(index, a.strides), indexToPosition(index, out.strides), n, inStep, outStep);
   }
 }
 
 /** Folds dimension `dim` of `a` with fn starting from `start`; out has a's shape with that dim set to 1. */
 export function tensorReduce(fn: Binary, start: number, out: TensorData, a: TensorData, dim: number): void {
-  const o = out.storage;
-  const x = a.storage;
-  const n = a.shape[dim];
-  const step = a.strides[dim];
-  forEachLane(a, out, dim, (inPos, outPos) => {
+  const [o, x] = [out.storage, a.storage];
+  forEachLane(a, out, dim, (inPos, outPos, n, step) => {
     let acc = start;
     for (let k = 0, pos = inPos; k < n; k++, pos += step) acc = fn(acc, x[pos]);
     o[outPos] = acc;
@@ -91,12 +90,8 @@ export function tensorReduce(fn: Binary, start: number, out: TensorData, a: Tens
 /** One-hot of the first maximum along `dim` (out has a's shape): the lecture's argmax, and what max
  * backward needs to send the gradient to a single winner even when values tie. */
 export function tensorArgmax(out: TensorData, a: TensorData, dim: number): void {
-  const o = out.storage;
-  const x = a.storage;
-  const n = a.shape[dim];
-  const inStep = a.strides[dim];
-  const outStep = out.strides[dim];
-  forEachLane(a, out, dim, (inPos, outPos) => {
+  const [o, x] = [out.storage, a.storage];
+  forEachLane(a, out, dim, (inPos, outPos, n, inStep, outStep) => {
     let best = 0;
     for (let k = 1; k < n; k++) if (x[inPos + k * inStep] > x[inPos + best * inStep]) best = k;
     for (let k = 0; k < n; k++) o[outPos + k * outStep] = k === best ? 1 : 0;
@@ -106,12 +101,8 @@ export function tensorArgmax(out: TensorData, a: TensorData, dim: number): void 
 /** Softmax along `dim`, shifted by the lane's max so exp never overflows (the C = e^{-max} argument);
  * with `log` it writes log-softmax = x - max - log(sum exp(x - max)). out has a's shape. */
 export function tensorSoftmax(out: TensorData, a: TensorData, dim: number, log: boolean): void {
-  const o = out.storage;
-  const x = a.storage;
-  const n = a.shape[dim];
-  const inStep = a.strides[dim];
-  const outStep = out.strides[dim];
-  forEachLane(a, out, dim, (inPos, outPos) => {
+  const [o, x] = [out.storage, a.storage];
+  forEachLane(a, out, dim, (inPos, outPos, n, inStep, outStep) => {
     let m = -Infinity;
     for (let k = 0; k < n; k++) m = Math.max(m, x[inPos + k * inStep]);
     let total = 0;
