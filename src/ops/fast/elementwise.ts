@@ -18,18 +18,23 @@ type ZipLoop = (
   shape: number[], xs: number[], ys: number[],
 ) => void;
 
+// The last two dims form the inner block, so the odometer steps once per block rather than once per
+// row: tile's permuted copies have rows of only kw elements.
 const MAP_SOURCE = `
   return function mapLoop(o, oOff, x, xOff, shape, xs) {
     const d = shape.length;
     if (d === 0) { o[oOff] = fn(x[xOff]); return; }
     const n = shape[d - 1], sx = xs[d - 1];
+    const m = d >= 2 ? shape[d - 2] : 1, sx2 = d >= 2 ? xs[d - 2] : 0;
     let outer = 1;
-    for (let k = 0; k < d - 1; k++) outer *= shape[k];
+    for (let k = 0; k < d - 2; k++) outer *= shape[k];
     const idx = new Int32Array(d);
-    for (let t = 0, p = oOff; t < outer; t++, p += n) {
-      if (sx === 1) for (let j = 0; j < n; j++) o[p + j] = fn(x[xOff + j]);
-      else for (let j = 0, q = xOff; j < n; j++, q += sx) o[p + j] = fn(x[q]);
-      ${ODOMETER.replace("YSTEP", "").replace("YREWIND", "")}
+    for (let t = 0, p = oOff; t < outer; t++) {
+      for (let i = 0, row = xOff; i < m; i++, row += sx2, p += n) {
+        if (sx === 1) for (let j = 0; j < n; j++) o[p + j] = fn(x[row + j]);
+        else for (let j = 0, q = row; j < n; j++, q += sx) o[p + j] = fn(x[q]);
+      }
+      ${ODOMETER.replace("d - 2", "d - 3").replace("YSTEP", "").replace("YREWIND", "")}
     }
   };`;
 
@@ -38,15 +43,18 @@ const ZIP_SOURCE = `
     const d = shape.length;
     if (d === 0) { o[oOff] = fn(x[xOff], y[yOff]); return; }
     const n = shape[d - 1], sx = xs[d - 1], sy = ys[d - 1];
+    const m = d >= 2 ? shape[d - 2] : 1, sx2 = d >= 2 ? xs[d - 2] : 0, sy2 = d >= 2 ? ys[d - 2] : 0;
     let outer = 1;
-    for (let k = 0; k < d - 1; k++) outer *= shape[k];
+    for (let k = 0; k < d - 2; k++) outer *= shape[k];
     const idx = new Int32Array(d);
-    for (let t = 0, p = oOff; t < outer; t++, p += n) {
-      if (sx === 1 && sy === 1) for (let j = 0; j < n; j++) o[p + j] = fn(x[xOff + j], y[yOff + j]);
-      else if (sx === 1 && sy === 0) { const c = y[yOff]; for (let j = 0; j < n; j++) o[p + j] = fn(x[xOff + j], c); }
-      else if (sx === 0 && sy === 1) { const c = x[xOff]; for (let j = 0; j < n; j++) o[p + j] = fn(c, y[yOff + j]); }
-      else for (let j = 0, q = xOff, r = yOff; j < n; j++, q += sx, r += sy) o[p + j] = fn(x[q], y[r]);
-      ${ODOMETER.replace("YSTEP", "yOff += ys[k];").replace("YREWIND", "yOff -= ys[k] * shape[k];")}
+    for (let t = 0, p = oOff; t < outer; t++) {
+      for (let i = 0, xr = xOff, yr = yOff; i < m; i++, xr += sx2, yr += sy2, p += n) {
+        if (sx === 1 && sy === 1) for (let j = 0; j < n; j++) o[p + j] = fn(x[xr + j], y[yr + j]);
+        else if (sx === 1 && sy === 0) { const c = y[yr]; for (let j = 0; j < n; j++) o[p + j] = fn(x[xr + j], c); }
+        else if (sx === 0 && sy === 1) { const c = x[xr]; for (let j = 0; j < n; j++) o[p + j] = fn(c, y[yr + j]); }
+        else for (let j = 0, q = xr, r = yr; j < n; j++, q += sx, r += sy) o[p + j] = fn(x[q], y[r]);
+      }
+      ${ODOMETER.replace("d - 2", "d - 3").replace("YSTEP", "yOff += ys[k];").replace("YREWIND", "yOff -= ys[k] * shape[k];")}
     }
   };`;
 

@@ -1,0 +1,322 @@
+/**
+ * `npm run bench`: minitorch-ts against tfjs 4.22 (its pure-JS "cpu" backend and its "wasm" backend)
+ * on the same seeded inputs, in one run. Each cell is the median of repeated runs after a warm-up.
+ * Prints a table with the ratios ours / peer (below 1: we are faster), checks the issue's targets,
+ * trains the MNIST network for two epochs of 5,000 real digits in a child process (seconds per epoch,
+ * heap after each epoch, peak RSS), and writes everything to build/bench.json.
+ *
+ * Columns: "fast" is our default backend with worker threads, "fast 1T" the same with one thread,
+ * "reference" the readable kernels the notebooks teach from (fewer runs: it is slow by design).
+ * We compute in float64, tfjs in float32.
+ */
+import { fork } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { Tensor, TensorData, nn, useBackend } from "../src";
+import "../src/ops/fast";
+import { threadCount } from "../src/ops/fast/threads";
+import type { EpochReport } from "./epoch";
+import { BATCH, ourBatch, ourTrainer, randomBatch, tfjsTrainer } from "./mnist-net";
+import { TfBackend, sync, tf, useTf } from "./tfjs";
+import { TimeOptions, time } from "./timing";
+
+/** A seeded array of uniform numbers in [-1, 1), shared by both libraries. */
+function numbers(n: number, seed: number): Float64Array {
+  let s = seed;
+  return Float64Array.from({ length: n }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
+}
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const ours = (shape: number[], seed: number) => new Tensor(new TensorData(numbers(size(shape), seed), shape));
+const theirs = (shape: number[], seed: number) => tf.tensor(Float32Array.from(numbers(size(shape), seed)), shape);
+
+/** A timed piece of work: setup (untimed) and run, or the reason a library cannot run it. */
+interface Work<S = unknown> {
+  setup?: () => S;
+  run: (state: S) => unknown;
+}
+interface Case {
+  id: string;
+  label: string;
+  /** Multiply-adds x 2, for GFLOP/s where meaningful. */
+  flops?: number;
+  ours: () => Work;
+  tfjs: (backend: TfBackend) => Work | string;
+  note?: string;
+}
+
+const NO_BACKPROP_FILTER = "cannot run: no Conv2DBackpropFilter kernel in tfjs-wasm";
+
+const matmul = (n: number): Case => ({
+  id: `matmul-${n}`,
+  label: `matmul ${n}x${n}`,
+  flops: 2 * n ** 3,
+  ours: () => {
+    const [a, b] = [ours([n, n], 1), ours([n, n], 2)];
+    return { run: () => a.matmul(b) };
+  },
+  tfjs: () => {
+    const [a, b] = [theirs([n, n], 1), theirs([n, n], 2)];
+    return { run: () => sync(() => tf.matMul(a, b)) };
+  },
+});
+
+// conv2d at the issue's sizes: input [16, 6, 14, 14], 16 filters of 5x5, output as large as the input.
+const CONV_IN = [16, 6, 14, 14];
+const CONV_W = [16, 6, 5, 5];
+const CONV_FLOPS = 2 * 16 * 16 * 14 * 14 * 6 * 25;
+const CONV_NOTE = "tfjs: NHWC, 'same' padding (centred box; ours is top-left anchored): same FLOPs, different values";
+
+const cases: Case[] = [
+  matmul(128),
+  matmul(256),
+  matmul(512),
+  {
+    id: "conv2d-forward",
+    label: "conv2d fwd [16,6,14,14] * 16x5x5",
+    flops: CONV_FLOPS,
+    note: CONV_NOTE,
+    ours: () => {
+      const [x, w] = [ours(CONV_IN, 3), ours(CONV_W, 4)];
+      return { run: () => nn.conv2d(x, w) };
+    },
+    tfjs: () => {
+      const [x, w] = [theirs([16, 14, 14, 6], 3), theirs([5, 5, 6, 16], 4)];
+      return { run: () => sync(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same")) };
+    },
+  },
+  {
+    id: "conv2d-backward",
+    label: "conv2d fwd+bwd (both grads)",
+    flops: 3 * CONV_FLOPS,
+    note: CONV_NOTE,
+    ours: () => {
+      const g = ours([16, 16, 14, 14], 5);
+      return {
+        setup: () => [ours(CONV_IN, 3).requiresGrad_(), ours(CONV_W, 4).requiresGrad_()],
+        run: ([x, w]: Tensor[]) => {
+          nn.conv2d(x, w).backward(g);
+          return [x.grad, w.grad];
+        },
+      } as Work;
+    },
+    tfjs: (backend) => {
+      if (backend === "wasm") return NO_BACKPROP_FILTER;
+      const [x, w, dy] = [theirs([16, 14, 14, 6], 3), theirs([5, 5, 6, 16], 4), theirs([16, 14, 14, 16], 5)];
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same"));
+      return { run: () => sync(() => grads([x, w], dy)) };
+    },
+  },
+  {
+    id: "softmax",
+    label: "softmax 1024x1000",
+    ours: () => {
+      const x = ours([1024, 1000], 6);
+      return { run: () => nn.softmax(x, 1) };
+    },
+    tfjs: () => {
+      const x = theirs([1024, 1000], 6);
+      return { run: () => sync(() => tf.softmax(x)) };
+    },
+  },
+  {
+    id: "logsoftmax",
+    label: "logsoftmax 1024x1000",
+    ours: () => {
+      const x = ours([1024, 1000], 6);
+      return { run: () => nn.logsoftmax(x, 1) };
+    },
+    tfjs: () => {
+      const x = theirs([1024, 1000], 6);
+      return { run: () => sync(() => tf.logSoftmax(x)) };
+    },
+  },
+  {
+    id: "add-1e6",
+    label: "add 1e6",
+    ours: () => {
+      const [a, b] = [ours([1_000_000], 7), ours([1_000_000], 8)];
+      return { run: () => a.add(b) };
+    },
+    tfjs: () => {
+      const [a, b] = [theirs([1_000_000], 7), theirs([1_000_000], 8)];
+      return { run: () => sync(() => tf.add(a, b)) };
+    },
+  },
+  {
+    id: "exp-1e6",
+    label: "exp 1e6",
+    ours: () => {
+      const a = ours([1_000_000], 7);
+      return { run: () => a.exp() };
+    },
+    tfjs: () => {
+      const a = theirs([1_000_000], 7);
+      return { run: () => sync(() => tf.exp(a)) };
+    },
+  },
+  {
+    id: "train-step",
+    label: "MNIST net train step, batch 16",
+    note: "forward, backward, SGD (momentum 0.9); tfjs: same layers with 'same' padding, tf.train.momentum",
+    ours: () => {
+      const trainer = ourTrainer();
+      const [x, y] = ourBatch(randomBatch());
+      return { run: () => trainer.step(x, y) };
+    },
+    tfjs: (backend) => {
+      if (backend === "wasm") return NO_BACKPROP_FILTER;
+      const trainer = tfjsTrainer(tf);
+      const batch = randomBatch();
+      const x = tf.tensor4d(Float32Array.from(batch.images), [BATCH, 28, 28, 1]);
+      const y = tf.cast(tf.oneHot(tf.tensor1d(batch.labels, "int32"), 10), "float32") as tf.Tensor2D;
+      return { run: () => trainer.step(x, y) };
+    },
+  },
+];
+
+type Column = "fast" | "fast1" | "reference" | "cpu" | "wasm";
+const COLUMNS: Column[] = ["fast", "fast1", "reference", "cpu", "wasm"];
+const HEADERS: Record<Column, string> = { fast: "fast", fast1: "fast 1T", reference: "reference", cpu: "tfjs-cpu", wasm: "tfjs-wasm" };
+/** Fewer runs for the slow columns, so the whole benchmark stays within a few minutes. */
+const SLOW: TimeOptions = { warmup: 1, minRuns: 3, budgetMs: 800, maxRuns: 9 };
+
+type Cell = { ms: number; runs: number } | { skipped: string };
+
+async function measure(c: Case, column: Column): Promise<Cell> {
+  try {
+    if (column === "cpu" || column === "wasm") {
+      await useTf(column);
+      const work = c.tfjs(column);
+      if (typeof work === "string") return { skipped: work };
+      return await time(work.run, work.setup, column === "cpu" ? SLOW : {});
+    }
+    useBackend(column === "reference" ? "reference" : "fast");
+    process.env.MINITORCH_THREADS = column === "fast1" ? "1" : "";
+    const work = c.ours();
+    return await time(work.run, work.setup, column === "reference" ? SLOW : {});
+  } catch (error) {
+    return { skipped: `failed: ${(error as Error).message.split("\n")[0]}` };
+  } finally {
+    process.env.MINITORCH_THREADS = "";
+    useBackend("fast");
+  }
+}
+
+function runEpochs(): Promise<EpochReport | { error: string }> {
+  return new Promise((resolve) => {
+    const child = fork(join(__dirname, "epoch.ts"), [], { execArgv: ["-r", "ts-node/register/transpile-only"] });
+    let report: EpochReport | null = null;
+    child.on("message", (m) => (report = m as EpochReport));
+    child.on("exit", (code) => resolve(report ?? { error: `epoch child exited with code ${code}` }));
+  });
+}
+
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const msOf = (cell: Cell | undefined) => (cell !== undefined && "ms" in cell ? cell.ms : undefined);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const load0 = loadavg();
+  console.log(`minitorch-ts benchmark: ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, Node ${process.version}, ` +
+    `our threads ${threadCount()}, load average ${load0.map((l) => l.toFixed(2)).join(" ")}`);
+  const results: Record<string, Partial<Record<Column, Cell>>> = {};
+  // Columns in the outer loop keeps each library's JIT state and memory together.
+  for (const column of COLUMNS) {
+    for (const c of cases) {
+      (results[c.id] ??= {})[column] = await measure(c, column);
+      process.stdout.write(".");
+    }
+  }
+  process.stdout.write("\n");
+  const epochs = await runEpochs();
+
+  // ---- table -------------------------------------------------------------------------------------
+  const rows = cases.map((c) => {
+    const r = results[c.id];
+    const cells = COLUMNS.map((col) => {
+      const cell = r[col];
+      return cell === undefined ? "" : "ms" in cell ? fmt(cell.ms) : "n/a";
+    });
+    const fast = msOf(r.fast);
+    const ratio = (peer: Column) => {
+      const p = msOf(r[peer]);
+      return fast === undefined || p === undefined ? "n/a" : (fast / p).toFixed(fast / p < 0.1 ? 4 : 2);
+    };
+    return [c.label, ...cells, ratio("cpu"), ratio("wasm")];
+  });
+  const header = ["work (median ms)", ...COLUMNS.map((c) => HEADERS[c]), "fast/cpu", "fast/wasm"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => "| " + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(" | ") + " |";
+  console.log(line(header));
+  console.log("| " + widths.map((w, i) => (i === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":")).join(" | ") + " |");
+  rows.forEach((r) => console.log(line(r)));
+  const notes = new Set<string>();
+  for (const c of cases) {
+    if (c.note) notes.add(`${c.label}: ${c.note}`);
+    for (const col of COLUMNS) {
+      const cell = results[c.id][col];
+      if (cell !== undefined && "skipped" in cell) notes.add(`${c.label}, ${HEADERS[col]}: ${cell.skipped}`);
+    }
+  }
+  notes.forEach((n) => console.log(`  note: ${n}`));
+
+  // ---- targets -----------------------------------------------------------------------------------
+  const get = (id: string, col: Column) => msOf(results[id][col]);
+  const targets: { name: string; value: string; met: boolean | null }[] = [];
+  const check = (name: string, value: number | undefined, show: (v: number) => string, ok: (v: number) => boolean) =>
+    targets.push({ name, value: value === undefined ? "n/a" : show(value), met: value === undefined ? null : ok(value) });
+  const [stepOurs, stepCpu] = [get("train-step", "fast"), get("train-step", "cpu")];
+  check("train step >= 20x faster than tfjs-cpu", stepOurs && stepCpu && stepCpu / stepOurs, (v) => `${v.toFixed(1)}x`, (v) => v >= 20);
+  const mm = get("matmul-512", "fast");
+  check("matmul 512 float64 >= 10 GFLOP/s", mm && (2 * 512 ** 3) / mm / 1e6, (v) => `${v.toFixed(1)} GFLOP/s`, (v) => v >= 10);
+  const mm1 = get("matmul-512", "fast1");
+  check("  (one thread)", mm1 && (2 * 512 ** 3) / mm1 / 1e6, (v) => `${v.toFixed(1)} GFLOP/s`, (v) => v >= 10);
+  const [sm, smCpu, smWasm] = [get("softmax", "fast"), get("softmax", "cpu"), get("softmax", "wasm")];
+  check("softmax within 2x of tfjs-wasm", sm && smWasm && sm / smWasm, (v) => `${v.toFixed(2)}x its time`, (v) => v <= 2);
+  check("softmax >= 50x faster than tfjs-cpu", sm && smCpu && smCpu / sm, (v) => `${v.toFixed(0)}x`, (v) => v >= 50);
+  if (!("error" in epochs)) {
+    const growth = epochs.heapAfterEpochMB[1] - epochs.heapAfterEpochMB[0];
+    check("epoch does not grow the heap", growth, (v) => `${v >= 0 ? "+" : ""}${v.toFixed(2)} MB from epoch 1 to 2`, (v) => v < 2);
+  }
+  console.log("targets:");
+  for (const t of targets) console.log(`  ${t.met === null ? "?" : t.met ? "met" : "NOT met"}  ${t.name}: ${t.value}`);
+
+  if ("error" in epochs) console.log(`MNIST epoch: ${epochs.error}`);
+  else {
+    console.log(
+      `MNIST, ${epochs.images} real digits per epoch, batch ${epochs.batch}, fast backend: ` +
+        `${epochs.secondsPerEpoch.map((s) => s.toFixed(2)).join(" s, ")} s per epoch; ` +
+        `loss ${epochs.lossFirst.toFixed(3)} -> ${epochs.lossLast.toFixed(3)}; ` +
+        `heap after each epoch ${epochs.heapAfterEpochMB.map((h) => h.toFixed(1)).join(", ")} MB; ` +
+        `RSS ${epochs.rssBeforeMB.toFixed(0)} MB before, peak ${epochs.peakRssDuringEpochsMB.toFixed(0)} MB during the epochs ` +
+        `(process peak ${epochs.processPeakRssMB.toFixed(0)} MB, digits loading included)`,
+    );
+  }
+  const load1 = loadavg();
+  console.log(`load average at the end ${load1.map((l) => l.toFixed(2)).join(" ")}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+
+  mkdirSync(join(__dirname, "..", "build"), { recursive: true });
+  const file = join(__dirname, "..", "build", "bench.json");
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, threads: threadCount(), loadAverage: { start: load0, end: load1 } },
+        units: "median milliseconds per call; ratios are ours (fast) / peer",
+        cases: cases.map((c) => ({ id: c.id, label: c.label, flops: c.flops, note: c.note, results: results[c.id] })),
+        targets,
+        epochs,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  console.log(`wrote ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

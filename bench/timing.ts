@@ -1,0 +1,36 @@
+/** Timing for the benchmark: warm up, then the median of repeated runs (the machine is shared, so
+ * medians, not means). `setup` runs before each timed call, outside the timing. */
+export interface Timing {
+  /** Median milliseconds per call. */
+  readonly ms: number;
+  readonly runs: number;
+}
+
+export interface TimeOptions {
+  /** Untimed calls first (default 3): the JIT, the wasm tier-up and the worker threads settle. */
+  warmup?: number;
+  /** At least this many timed calls (default 7). */
+  minRuns?: number;
+  /** And then more until this many ms have gone (default 1500), up to maxRuns (default 41). */
+  budgetMs?: number;
+  maxRuns?: number;
+}
+
+export async function time<S>(
+  run: (state: S) => unknown | Promise<unknown>,
+  setup: () => S = () => undefined as S,
+  options: TimeOptions = {},
+): Promise<Timing> {
+  const { warmup = 3, minRuns = 7, budgetMs = 1500, maxRuns = 41 } = options;
+  for (let i = 0; i < warmup; i++) await run(setup());
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < minRuns || (performance.now() - start < budgetMs && samples.length < maxRuns)) {
+    const state = setup();
+    const t = performance.now();
+    await run(state);
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[samples.length >> 1], runs: samples.length };
+}
