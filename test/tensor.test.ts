@@ -10,6 +10,7 @@ import {
   arange,
   fromStorage,
   full,
+  linspace,
   manualSeed,
   ones,
   rand,
@@ -440,5 +441,22 @@ describe("errors name the op and the shapes", () => {
     expectError(() => tensor([1, 2]).transpose(), "transpose", "[2]");
     expectError(() => zeros(0).max(), "max", "[0]");
     expectError(() => a().pow(NaN), "pow", "NaN");
+  });
+});
+
+describe("linspace and abs", () => {
+  it("linspace includes both ends with even steps", () => {
+    const t = linspace(-1, 1, 5);
+    expect(t.toFlat()).toEqual([-1, -0.5, 0, 0.5, 1]);
+    expect(linspace(2, 3, 1).toFlat()).toEqual([2]);
+    expect(linspace(0, 1, 0).shape).toEqual([0]);
+    expect(() => linspace(0, 1, 2.5)).toThrow(/linspace: steps/);
+  });
+
+  it("abs is |x| with derivative sign(x)", () => {
+    const x = tensor([-2, 0, 3], { requiresGrad: true });
+    expect(x.abs().toFlat()).toEqual([2, 0, 3]);
+    x.abs().sum().backward();
+    expect(x.grad?.toFlat()).toEqual([-1, 0, 1]);
   });
 });

@@ -69,3 +69,11 @@ export function arange(startOrEnd: number, end?: number, step = 1): Tensor {
   const n = Math.max(0, Math.ceil((stop - start) / step));
   return filled("arange", [n], (i) => start + i * step);
 }
+
+/** linspace(start, end, steps): `steps` evenly spaced values from start to end inclusive (torch.linspace),
+ * the x grid of every curve the notebooks plot. */
+export function linspace(start: number, end: number, steps: number): Tensor {
+  check(Number.isInteger(steps) && steps >= 0, "linspace", () => `steps must be a non-negative integer, got ${steps}`);
+  const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
+  return filled("linspace", [steps], (i) => (i === steps - 1 && steps > 1 ? end : start + i * delta));
+}

@@ -48,6 +48,7 @@ export const exp = mapFunction("exp", op.exp, (x, d) => d * Math.exp(x));
 export const log = mapFunction("log", op.log, op.logBack);
 export const sigmoid = mapFunction("sigmoid", op.sigmoid, op.sigmoidBack);
 export const relu = mapFunction("relu", op.relu, op.reluBack);
+export const abs = mapFunction("abs", Math.abs, (x, d) => d * Math.sign(x));
 
 export const add = zipFunction("add", op.add, (_a, _b, g) => [g, g]);
 export const sub = zipFunction("sub", op.sub, (_a, _b, g) => [g, g.neg()]);

@@ -163,6 +163,10 @@ export class Tensor implements Variable<Tensor> {
   relu(): Tensor {
     return F.relu(this);
   }
+  /** |x|; its derivative is sign(x) (0 at the kink). */
+  abs(): Tensor {
+    return F.abs(this);
+  }
   /** Elementwise power by a constant exponent. */
   pow(exponent: number): Tensor {
     check(Number.isFinite(exponent), "pow", () => `exponent must be a finite number, got ${exponent}`);
