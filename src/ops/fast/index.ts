@@ -8,7 +8,7 @@
  */
 import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeBroadcast, shapeSize } from "../../data/shape";
-import { Backend, referenceBackend, registerBackend } from "../backend";
+import { Backend, referenceBackend, registerBackend, useBackend } from "../backend";
 import { exp } from "../operators";
 import { fastConv1d, fastConv2d } from "./conv";
 import { mapInto, zipInto } from "./elementwise";
@@ -44,4 +44,7 @@ export const fastBackend: Backend = {
     fastConv2d(input, weight, reverse, outShape) ?? referenceBackend.conv2d(input, weight, reverse, outShape),
 };
 
+// Registered, and made the default, when the library is imported (src/index.ts exports it): the
+// notebooks get the fast kernels; useBackend("reference") switches to the readable ones.
 registerBackend(fastBackend);
+useBackend(fastBackend.name);
