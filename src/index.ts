@@ -7,7 +7,6 @@ export { Generator, manualSeed } from "./data/random";
 export type { Backend } from "./ops/backend";
 export { backend, useBackend, registerBackend, referenceBackend } from "./ops/backend";
 export { fastBackend } from "./ops/fast";
-export { fastBackend } from "./ops/fast";
 export { noGrad, isGradEnabled } from "./autodiff/grad-mode";
 export { Context } from "./autodiff/context";
 export type { Variable } from "./autodiff/backprop";
