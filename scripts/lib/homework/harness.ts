@@ -98,6 +98,15 @@ function rebind(b: Binding, holder: string): string {
   return `const ${b.local}: ${type} = (${holder}.ns(${mod}) as typeof import(${mod}))[${JSON.stringify(b.imported)}];`;
 }
 
+/** The declarations (functions, classes, types, variables) of a locked setup cell: the helpers tests call.
+ * Expression statements (seeding, printing) are left out, so copying them into a test has no side effect. */
+export function declarations(text: string): string[] {
+  const file = ts.createSourceFile("cell.ts", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  return file.statements
+    .filter((s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isVariableStatement(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s))
+    .map((s) => text.slice(s.getFullStart(), s.getEnd()).trim());
+}
+
 /** The modules a set of locked cells import (what the prelude captures). */
 export function importedModules(texts: readonly string[]): string[] {
   const modules = new Set<string>(["assert"]);
@@ -106,10 +115,12 @@ export function importedModules(texts: readonly string[]): string[] {
 }
 
 /**
- * A restored test cell as the grader runs it. `setupImports` are the locked setup cells' import texts
- * (the names the tests may use without importing them), `text` the instructor's full test cell.
+ * A restored test cell as the grader runs it. `setup` are the locked setup cells' texts: their imports
+ * are rebound to the captured modules and their declarations (the helpers) copied in, so a student cell
+ * that redefines `assert` or a helper changes nothing. `text` is the instructor's full test cell.
  */
-export function wrapTest(text: string, gradeId: string, setupImports: readonly string[], secrets: Secrets): string {
+export function wrapTest(text: string, gradeId: string, setup: readonly string[], secrets: Secrets): string {
+  const setupImports = setup;
   const token = secrets.tokens.get(gradeId);
   if (token === undefined) throw new Error(`no token for ${gradeId}`);
   const own = splitImports(text);
@@ -132,6 +143,7 @@ export function wrapTest(text: string, gradeId: string, setupImports: readonly s
     `const ${promise} = (${isAsync ? "async " : ""}() => {`,
     `"use strict";`,
     ...[...byLocal.values()].map((b) => rebind(b, h)),
+    ...setup.flatMap(declarations),
     body,
     `})();`,
     ...(isAsync ? [`await ${promise};`] : []),

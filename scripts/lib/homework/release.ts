@@ -13,11 +13,23 @@ const END_SOLUTION = /^[ \t]*(?:\/\/|#+)\s*END SOLUTION\s*$/;
 const BEGIN_HIDDEN = /^[ \t]*(?:\/\/|#+)\s*BEGIN HIDDEN TESTS\s*$/;
 const END_HIDDEN = /^[ \t]*(?:\/\/|#+)\s*END HIDDEN TESTS\s*$/;
 
-/** The name a stub reports: the function the region sits in, else the cell's grade_id. */
+/** The name a stub reports: the function the region sits in (`conv1dFn.backward` for a method of an
+ * object literal), else the cell's grade_id. */
 function enclosingName(before: string[], fallback: string): string {
+  const fn = /(?:function\s+([A-Za-z_$][\w$]*)|(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s*)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*(?::[^=]+)?=>)/;
+  const method = /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::[^{]+)?\{\s*$/;
+  const holder = /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*[\w$.]*\(?\s*\{\s*$/;
   for (let i = before.length - 1; i >= 0; i--) {
-    const m = /(?:function\s+([A-Za-z_$][\w$]*)|(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*(?::[^=]+)?=>|([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::[^{]+)?\{\s*$)/.exec(before[i]);
-    if (m) return m[1] ?? m[2] ?? m[3];
+    const f = fn.exec(before[i]);
+    if (f) return f[1] ?? f[2];
+    const m = method.exec(before[i]);
+    if (m && !["if", "for", "while", "switch", "catch"].includes(m[1])) {
+      for (let j = i - 1; j >= 0; j--) {
+        const h = holder.exec(before[j]);
+        if (h) return `${h[1]}.${m[1]}`;
+      }
+      return m[1];
+    }
   }
   return fallback;
 }
