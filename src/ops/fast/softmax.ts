@@ -46,7 +46,8 @@ export function fastExp(a: TensorData, shape: Shape): TensorData | null {
   heap.reset();
   if (!heap.fits(2 * size)) return null;
   const x = heap.alloc(size);
-  mapInto(identity, heap.f64, x / 8, a, shape);
+  if (a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i])) gatherInto(heap.f64, x / 8, a);
+  else mapInto(identity, heap.f64, x / 8, a, shape);
   const o = heap.alloc(size);
   const chunk = 16384;
   heap.setArgs([x, o, size, chunk]);
