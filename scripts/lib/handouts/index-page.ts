@@ -1,0 +1,57 @@
+/**
+ * The handouts' table of contents: one entry per notebook with its title (linking the HTML handout), its
+ * one-line summary and a link to the PDF. A small static page that needs no script and no network.
+ */
+import type { Handout } from "./build";
+
+const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+
+/** Text as HTML content or attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ENTITIES[c]);
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** The index.html of a build. */
+export function indexPage(handouts: readonly Handout[]): string {
+  const entries = handouts.map((h) => {
+    const pdf = h.pdf === null || h.pdfBytes === null ? "" : ` · <a class="pdf" href="${escapeHtml(encodeURI(h.pdf))}">PDF</a> <span class="size">(${megabytes(h.pdfBytes)})</span>`;
+    return `    <li>
+      <a class="title" href="${escapeHtml(encodeURI(h.html))}">${escapeHtml(h.title)}</a>
+      <p class="summary">${escapeHtml(h.summary)}</p>
+      <p class="links"><a href="${escapeHtml(encodeURI(h.html))}">HTML</a> <span class="size">(${megabytes(h.htmlBytes)}, ${h.plots} interactive figures)</span>${pdf}</p>
+    </li>`;
+  });
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>minitorch-ts handouts</title>
+<style>
+  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #fff; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+  h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
+  .lead { color: #555; margin-top: 0; }
+  ol { padding-left: 0; list-style: none; }
+  li { border-top: 1px solid #e3e3e3; padding: 0.8rem 0; }
+  a { color: #1565c0; text-decoration: none; }
+  a:hover { text-decoration: underline; }
+  .title { font-size: 1.15rem; font-weight: 600; }
+  .summary { margin: 0.25rem 0; }
+  .links { margin: 0; font-size: 0.9rem; }
+  .size { color: #777; }
+</style>
+</head>
+<body>
+<h1>minitorch-ts handouts</h1>
+<p class="lead">The lecture notebooks, executed: every page works offline, with interactive figures and typeset math; each has a printable PDF.</p>
+<ol class="toc">
+${entries.join("\n")}
+</ol>
+</body>
+</html>
+`;
+}
