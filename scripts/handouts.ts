@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const short = (path: string): string => (relative(ROOT, path).startsWith("..") ? path : relative(ROOT, path));
   const mb = (bytes: number | null): string => (bytes === null ? "-" : `${(bytes / 1_000_000).toFixed(1)} MB`);
   for (const h of manifest.handouts) {
-    console.log(`ok ${h.name}: ${h.plots} figures, HTML ${mb(h.htmlBytes)}, PDF ${mb(h.pdfBytes)}`);
+    console.log(`ok ${h.name}: ${h.plots} figures, HTML ${mb(h.htmlBytes)}, PDF ${mb(h.pdfBytes)}${h.pdfPages === null ? "" : ` (${h.pdfPages} pages)`}`);
   }
   const total = manifest.handouts.reduce((sum, h) => sum + h.htmlBytes + (h.pdfBytes ?? 0), 0);
   const { execute, html, pdf, total: seconds } = manifest.seconds;

@@ -6,13 +6,14 @@
 import { spawnSync } from "child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { createRequire } from "module";
-import { basename, join, relative } from "path";
+import { basename, dirname, join, relative } from "path";
 import { ROOT, jupyterPython } from "../jupyter";
 import { readNotebook } from "../notebook";
 import { launchChromium, offlinePage, PlotImage, plotsToImages, printPdf, PRINT_WIDTH, waitForHandout } from "./browser";
 import { NotebookInfo, notebookInfo } from "./contents";
 import { EXECUTED, ensureExecuted } from "./executed";
 import { indexPage } from "./index-page";
+import { pdfPages } from "./pdf";
 
 /** Where the handouts go by default. */
 export const HANDOUTS = join(ROOT, "build", "handouts");
@@ -63,6 +64,7 @@ export interface Handout extends NotebookInfo {
   plots: number;
   pdf: string | null;
   pdfBytes: number | null;
+  pdfPages: number | null;
   /** The static images the PDF shows instead of the figures. */
   images: PlotImage[];
 }
@@ -99,7 +101,7 @@ export async function buildHandouts(options: HandoutOptions): Promise<Manifest> 
     const name = basename(source, ".ipynb");
     return { source, name, executed: executed.paths[i], html: join(out, `${name}.html`), pdf: join(out, `${name}.pdf`), info: notebookInfo(readNotebook(source), source) };
   });
-  const rendered = renderHtml(items.map((it) => ({ source: it.executed, target: it.html, title: it.info.title, index: "index.html" })), { theme, tags });
+  const rendered = renderHtml(items.map((it) => ({ source: it.executed, target: it.html, title: it.info.title, path: dirname(it.source), index: "index.html" })), { theme, tags });
   const afterHtml = Date.now();
 
   const images = options.pdf === false ? new Map<string, PlotImage[]>() : await printPdfs(items);
@@ -114,6 +116,7 @@ export async function buildHandouts(options: HandoutOptions): Promise<Manifest> 
     plots: rendered[i].plots,
     pdf: options.pdf === false ? null : basename(it.pdf),
     pdfBytes: options.pdf === false ? null : statSync(it.pdf).size,
+    pdfPages: options.pdf === false ? null : pdfPages(it.pdf),
     images: images.get(it.name) ?? [],
   }));
   writeFileSync(join(out, "index.html"), indexPage(handouts));
@@ -134,7 +137,7 @@ export async function buildHandouts(options: HandoutOptions): Promise<Manifest> 
 
 /** Runs the nbconvert driver on every notebook at once (one Python start). */
 function renderHtml(
-  notebooks: { source: string; target: string; title: string; index: string }[],
+  notebooks: { source: string; target: string; title: string; path: string; index: string }[],
   options: { theme: string; tags: { cells: string[]; inputs: string[]; outputs: string[] } },
 ): { target: string; plots: number; bytes: number }[] {
   const resolve = createRequire(__filename).resolve;

@@ -4,7 +4,8 @@ Called by scripts/lib/handouts/build.ts with one JSON job on stdin:
     {"template_dir": ".../templates", "template": "handout", "theme": "light",
      "remove_cell_tags": [...], "remove_input_tags": [...], "remove_output_tags": [...],
      "assets": {"plotly": PATH, "mathjax": PATH, "css": PATH},
-     "notebooks": [{"source": EXECUTED.ipynb, "target": OUT.html, "title": TITLE, "index": "index.html" or ""}]}
+     "notebooks": [{"source": EXECUTED.ipynb, "target": OUT.html, "title": TITLE, "path": SOURCE_DIR,
+                    "index": "index.html" or ""}]}
 For each notebook: drops the cells, inputs and outputs tagged for it (TagRemovePreprocessor), strips the
 copies of plotly.js that the figures carry (a dropped cell may hold the only one) and inlines one copy in
 the page's head instead, inlines MathJax, and writes the page. Prints one line per notebook:
@@ -84,7 +85,7 @@ def main():
     config.HTMLExporter.extra_template_basedirs = [job["template_dir"]]
     config.HTMLExporter.template_name = job["template"]
     config.HTMLExporter.theme = job["theme"]
-    config.HTMLExporter.exclude_input_prompt = False
+    config.HTMLExporter.embed_images = True  # images a markdown cell links to travel inside the page
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(job["remove_cell_tags"])
     config.TagRemovePreprocessor.remove_input_tags = set(job["remove_input_tags"])
@@ -99,7 +100,8 @@ def main():
 
     for item in job["notebooks"]:
         name = os.path.splitext(os.path.basename(item["source"]))[0]
-        resources = {"metadata": {"name": name}, "handout": {"plotly": plotly, "mathjax": mathjax, "css": css, "index": item["index"]}}
+        # relative image paths in markdown are the source notebook's, not the executed copy's
+        resources = {"metadata": {"name": name, "path": item["path"]}, "handout": {"plotly": plotly, "mathjax": mathjax, "css": css, "index": item["index"]}}
         nb = nbformat.read(item["source"], as_version=4)
         nb.metadata["title"] = item["title"]  # the page's <title>, and the PDF's
         body, out = exporter.from_notebook_node(nb, resources=resources)
