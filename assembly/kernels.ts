@@ -116,6 +116,17 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, bp: usize): void {
         v128.store(dst, v128.load(row, 16), 16);
         dst += 32;
       }
+    } else if (cols == NR && rs == 1) {
+      // B stored transposed (Linear's weight.T(), the weight gradient's colsT): four contiguous columns.
+      const c1 = src + (cs << 3), c2 = src + ((2 * cs) << 3), c3 = src + ((3 * cs) << 3);
+      for (let k = 0; k < kc; k++) {
+        const off = (k as usize) << 3;
+        store<f64>(dst, load<f64>(src + off));
+        store<f64>(dst, load<f64>(c1 + off), 8);
+        store<f64>(dst, load<f64>(c2 + off), 16);
+        store<f64>(dst, load<f64>(c3 + off), 24);
+        dst += 32;
+      }
     } else {
       for (let k = 0; k < kc; k++) {
         for (let j = 0; j < NR; j++) store<f64>(dst + (j << 3), j < cols ? load<f64>(src + ((k * rs + j * cs) << 3)) : 0.0);
