@@ -88,7 +88,36 @@ describe("line, functions, curves", () => {
     expect(traces(fig).map((t) => [t.x, t.yaxis])).toEqual([[[1, 2], "y"], [[1, 2], "y2"]]);
     expect(fig.layout.yaxis2?.overlaying).toBe("y");
     expect(fig.layout.xaxis?.title?.text).toBe("epoch");
-    expect(() => plot.curves({ loss: [1] }, { right: ["acc"] })).toThrow('right names series ["acc"] that are not plotted');
+    expect(() => plot.curves({ loss: [1] }, { right: ["acc"] })).toThrow('plot.curves: right names series ["acc"] that are not plotted');
+  });
+
+  test("markersOnly draws the named series as unjoined markers, whatever markers says for the others", () => {
+    const fig = plot.line({ ys: { exact: [1, 2, 3], [EVIL]: [1, 2, 3], other: [3, 2, 1] } }, { markersOnly: [EVIL], markers: true });
+    expect(traces(fig).map((t) => t.mode)).toEqual(["lines+markers", "markers", "lines+markers"]);
+    expect(traces(fig)[1].name).toBe(escapeText(EVIL));
+    const long = plot.functions({ f: Math.sin }, { range: [0, 1], derivatives: true, markersOnly: ["f'"] });
+    expect(traces(long).map((t) => t.mode)).toEqual(["lines", "markers"]);
+  });
+
+  test("markersOnly names a plotted series, or the builder says which", () => {
+    expect(() => plot.line({ ys: { a: [1] } }, { markersOnly: ["b"] })).toThrow('plot.line: markersOnly names series ["b"] that are not plotted; the series are ["a"]');
+    expect(() => plot.functions({ f: Math.sin }, { range: [0, 1], markersOnly: ["f'"] })).toThrow('plot.functions: markersOnly names series ["f\'"]');
+  });
+
+  test("logX and logY make the axes logarithmic with 10^k ticks and keep their titles", () => {
+    const fig = plot.line({ x: [1, 10, 100], ys: { error: [1e-3, 1e-9, 1e-17] } }, { logX: true, logY: true, xLabel: "s", yLabel: "error" });
+    expect(fig.layout.xaxis).toMatchObject({ type: "log", exponentformat: "power", title: { text: "s" } });
+    expect(fig.layout.yaxis).toMatchObject({ type: "log", exponentformat: "power", title: { text: "error" } });
+    const onlyY = plot.line({ ys: { a: [1, 2] } }, { logY: true });
+    expect([onlyY.layout.xaxis?.type, onlyY.layout.yaxis?.type]).toEqual([undefined, "log"]);
+    expect(plot.line({ ys: { a: [1, 2] } }).layout.yaxis?.type).toBeUndefined();
+  });
+
+  test("logY is the left axis only: a right-hand accuracy axis stays linear", () => {
+    const fig = plot.curves({ loss: [2, 0.1, 0.001], accuracy: [0.5, 0.9, 1] }, { right: ["accuracy"], logY: true });
+    expect(fig.layout.yaxis?.type).toBe("log");
+    expect(fig.layout.yaxis2?.type).toBeUndefined();
+    expect(fig.layout.xaxis?.title?.text).toBe("epoch");
   });
 });
 

@@ -15,5 +15,5 @@ export function curves(history: Readonly<Record<string, Values>>, options: LineO
     const y = toNumbers(values, "plot.curves", `history[${JSON.stringify(name)}]`);
     return { name, x: y.map((_, i) => i + 1), y, color: color(k) };
   });
-  return seriesFigure(series, { xLabel: "epoch", ...options });
+  return seriesFigure(series, { xLabel: "epoch", ...options }, "plot.curves");
 }

@@ -33,5 +33,5 @@ export function functions(fns: Readonly<Record<string, (x: number) => number>>, 
     return [curve, { name: `${name}'`, x, y: x.map((v) => (f(v + H) - f(v - H)) / (2 * H)), color: curve.color, dash: "dash" }];
   });
   check(series.length > 0, "plot.functions", () => "pass at least one function, e.g. { relu: (x) => Math.max(0, x) }");
-  return seriesFigure(series, options);
+  return seriesFigure(series, options, "plot.functions");
 }

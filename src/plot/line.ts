@@ -2,7 +2,7 @@
  * Line charts: y against x for one or more named series. The shared builder behind `functions` (a
  * function and its derivative) and `curves` (loss and accuracy per epoch).
  */
-import type { Data } from "plotly.js-dist-min";
+import type { Data, Layout, LayoutAxis } from "plotly.js-dist-min";
 import { check } from "../errors";
 import { escapeText } from "./escape";
 import { Figure, PlotOptions, axisTitle, color, makeFigure } from "./figure";
@@ -16,6 +16,13 @@ export interface LineOptions extends PlotOptions {
   rightLabel?: string;
   /** Mark every point as well as joining them (default: only when a series has at most 50 points). */
   markers?: boolean;
+  /** Names of series drawn as markers only, not joined: a second computation of a curve stays visible on top
+   * of the first, e.g. `{ markersOnly: ["softmax([0, x])[1]"] }` over "sigmoid(x)". */
+  markersOnly?: readonly string[];
+  /** Log-scale x-axis, for x spanning decades (a sweep of k, an input scale); x <= 0 is not drawn. */
+  logX?: boolean;
+  /** Log-scale left y-axis, for errors or losses spanning decades; y <= 0 is not drawn. */
+  logY?: boolean;
 }
 
 /** Data of `line`: named y series against one shared x (0, 1, 2, ... when x is left out). */
@@ -43,18 +50,19 @@ export function line(data: LineData, options: LineOptions = {}): Figure {
     check(x.length === y.length, "plot.line", () => `x has ${x.length} values but ys[${JSON.stringify(name)}] has ${y.length}`);
     return { name, x, y, color: color(k) };
   });
-  return seriesFigure(series, options);
+  return seriesFigure(series, options, "plot.line");
 }
 
-/** A figure of ready-made series; series named in `options.right` use the right-hand y-axis. */
-export function seriesFigure(series: readonly Series[], options: LineOptions): Figure {
-  const right = new Set(options.right ?? []);
-  const unknown = [...right].filter((name) => !series.some((s) => s.name === name));
-  check(unknown.length === 0, "plot", () =>
-    `right names series ${JSON.stringify(unknown)} that are not plotted; the series are ${JSON.stringify(series.map((s) => s.name))}`);
+/** Ticks of a log axis read 10^-16 rather than 1e-16, as the lectures write them. */
+const LOG_AXIS: Partial<LayoutAxis> = { type: "log", exponentformat: "power" };
+
+/** A figure of ready-made series, styled as `options` say; `op` names the builder in error messages. */
+export function seriesFigure(series: readonly Series[], options: LineOptions, op: string): Figure {
+  const right = seriesNamed(series, options.right, "right", op);
+  const markersOnly = seriesNamed(series, options.markersOnly, "markersOnly", op);
   const data: Data[] = series.map((s) => ({
     type: "scatter",
-    mode: (options.markers ?? s.y.length <= 50) ? "lines+markers" : "lines",
+    mode: markersOnly.has(s.name) ? "markers" : (options.markers ?? s.y.length <= 50) ? "lines+markers" : "lines",
     name: escapeText(s.name),
     x: s.x,
     y: s.y,
@@ -62,9 +70,20 @@ export function seriesFigure(series: readonly Series[], options: LineOptions): F
     yaxis: right.has(s.name) ? "y2" : "y",
   }));
   // With a right-hand axis the legend moves clear of its tick labels.
-  const layout = right.size === 0 ? {} : {
-    yaxis2: { ...axisTitle(options.rightLabel), overlaying: "y" as const, side: "right" as const },
-    legend: { x: 1.1, xanchor: "left" as const },
+  const layout: Partial<Layout> = right.size === 0 ? {} : {
+    yaxis2: { ...axisTitle(options.rightLabel), overlaying: "y", side: "right" },
+    legend: { x: 1.1, xanchor: "left" },
   };
+  if (options.logX) layout.xaxis = LOG_AXIS;
+  if (options.logY) layout.yaxis = LOG_AXIS;
   return makeFigure(data, options, layout);
+}
+
+/** The series an option names (`right`, `markersOnly`), checked to be plotted: a typo would silently do nothing. */
+function seriesNamed(series: readonly Series[], names: readonly string[] | undefined, arg: string, op: string): Set<string> {
+  const named = new Set(names ?? []);
+  const unknown = [...named].filter((name) => !series.some((s) => s.name === name));
+  check(unknown.length === 0, op, () =>
+    `${arg} names series ${JSON.stringify(unknown)} that are not plotted; the series are ${JSON.stringify(series.map((s) => s.name))}`);
+  return named;
 }

@@ -88,7 +88,7 @@ class Live implements LiveFigure {
   figure(): Figure {
     if (this.options.draw !== undefined) return this.options.draw();
     const series = Object.keys(this.history).map((name, k): Series => ({ name, x: this.x[name], y: this.history[name], color: color(k) }));
-    return seriesFigure(series, { xLabel: this.options.unit ?? "epoch", ...this.options });
+    return seriesFigure(series, { xLabel: this.options.unit ?? "epoch", ...this.options }, "plot.live");
   }
 
   progress(): string {
