@@ -12,11 +12,12 @@
  *   interrupted cell may take to stop before the kernel is restarted (default 5 s); --out: where each
  *   submission's NAME.results.json and NAME.graded.ipynb go (default build/grades); --results: the
  *   results.json path when grading one submission (Gradescope: /autograder/results/results.json);
- *   --json: print the reports as JSON instead of tables; --jobs: submissions graded at once (default 1).
+ *   --json: print the full reports (statuses passed | failed | timeout | died | tampered, tampering,
+ *   warnings, kernel events) as JSON instead of tables; --jobs: submissions graded at once (default 1).
  * Exit status: 0 when every submission was graded (whatever its score), 1 when one could not be (a
  * malformed .ipynb: the message names the file and the problem), 2 for a usage or setup error.
  */
-import { mkdirSync, writeFileSync } from "fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import { basename, join, relative, resolve } from "path";
 import { parseArgs } from "util";
 import { ROOT, jupyterPython, kernelProblem } from "./lib/jupyter";
@@ -70,6 +71,12 @@ async function main(): Promise<number> {
       const name = submissions.filter((s) => basename(s) === basename(file)).length > 1 ? `${base}-${i + 1}` : base;
       const resultsFile = values.results !== undefined ? resolve(values.results) : join(out, `${name}.results.json`);
       mkdirSync(join(resultsFile, ".."), { recursive: true });
+      if (report.executed !== undefined) {
+        const graded = join(out, `${name}.graded.ipynb`);
+        copyFileSync(report.executed, graded);
+        rmSync(join(report.executed, ".."), { recursive: true, force: true });
+        report.executed = graded;
+      }
       writeFileSync(resultsFile, JSON.stringify(gradescope(report), null, 2) + "\n");
       reports[i] = report;
       if (!values.json) {
@@ -79,7 +86,7 @@ async function main(): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, submissions.length) }, worker));
-  if (values.json) console.log(JSON.stringify(reports.map((r) => ({ file: r.file, ...gradescope(r), tampering: r.tampering, warnings: r.warnings, error: r.error })), null, 2));
+  if (values.json) console.log(JSON.stringify(reports, null, 2));
   else if (reports.length > 1) {
     console.log("\nsummary");
     for (const r of reports) console.log(`  ${String(r.score).padStart(4)} / ${r.max_score}  ${short(r.file)}${r.error ? "  (not graded)" : ""}`);

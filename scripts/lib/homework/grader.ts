@@ -210,7 +210,7 @@ function summarize(events: readonly KernelEvent[], cellName: (i: number) => stri
     const where = cellName(e.cell);
     switch (e.event) {
       case "timeout": return `${where} ran past the ${timeout} s limit: interrupted`;
-      case "interrupted": return `${where} stopped after the interrupt`;
+      case "interrupted": return `${where} stopped after the interrupt; the kernel was restarted`;
       case "unresponsive": return `${where} did not stop after the interrupt: the kernel was restarted`;
       case "died": return `the kernel died while running ${where} (process.exit, a crash or out of memory)`;
       case "restarted": return `a fresh kernel replayed the setup and the answers that had run, then went on from ${where}`;
@@ -319,6 +319,16 @@ export async function gradeSubmission(assignment: Assignment, file: string, opti
         ? `your answer cell ${slots[answer].gradeId} ${answerStatus === "error" ? "failed" : answerStatus === "timeout" ? "timed out" : "killed the kernel"}:\n${failureText((out.cells[answer + 1] as ICodeCell).outputs ?? [])}\n\n`
         : "";
       tests.push({ name: id, score: 0, max_score: max, status: "failed", output: `${note}${failureText(outputs) || "the test failed"}`.trim() });
+    }
+  });
+
+  // Answer and scratch cells that failed: the student's feedback starts there.
+  cells.forEach((_, i) => {
+    const status = result.cells[i]?.status;
+    if ((kinds[i] === "solution" || kinds[i] === "student") && status !== undefined && status !== "ok" && status !== "skipped") {
+      const what = status === "error" ? "failed" : status === "timeout" ? "timed out" : "killed the kernel";
+      const why = failureText((out.cells[i] as ICodeCell).outputs ?? []).split("\n")[0];
+      warnings.push(`${kinds[i] === "solution" ? `answer cell ${slots[i - 1].gradeId}` : `your cell ${i - 1}`} ${what}${why ? `: ${why}` : ""}`);
     }
   });
 

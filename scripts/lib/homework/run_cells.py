@@ -6,10 +6,11 @@ PLAN.json: {"notebook": IN.ipynb, "output": OUT.ipynb, "kernel": "tslab", "cwd":
             "timeout": SECONDS, "grace": SECONDS, "replay": ["always" | "if_ok" | "never", one per cell]}
 
 Each code cell gets its own deadline. When it passes, the kernel is interrupted (tslab stops synchronous
-code on SIGINT); if no reply comes within `grace` seconds, or the kernel dies, a fresh kernel is started
-and the cells marked "always" (the grader's prelude, the locked setup) plus the "if_ok" cells that ran
-cleanly before (the student's answers) are replayed silently, so one runaway answer costs only its own
-task. Prints one line `RESULT {json}`: {"cells": [{"status", "seconds"}], "events": [...]}, where status is
+code on SIGINT, so the cell's output shows where it was) and given `grace` seconds to reply. Then, as when
+the kernel dies, a fresh kernel is started (an interrupted script may leave state half-updated, since V8
+skips `finally` blocks when it terminates one), and the cells marked "always" (the grader's prelude, the
+locked setup) plus the "if_ok" cells that ran cleanly before (the student's answers) are replayed
+silently, so one runaway answer costs only its own task. Prints one line `RESULT {json}`: {"cells": [{"status", "seconds"}], "events": [...]}, where status is
 ok | error | timeout | died | skipped (markdown) and events list timeouts, interrupts and restarts.
 Needs only jupyter_client and nbformat (Debian's Jupyter).
 """
@@ -111,8 +112,10 @@ class Kernel:
             # tslab aborts requests that arrive within 200 ms of an error: let that window pass.
             time.sleep(0.3)
         if interrupted_at is not None:
+            # The interrupt stopped the cell, but V8 skips `finally` blocks when it terminates a script, so
+            # the kernel's state may be half-updated (e.g. autodiff left in no-grad mode): start afresh.
             events.append({"cell": index, "event": "interrupted"})
-            return "timeout", outputs, True
+            return "timeout", outputs, False
         return ("ok" if status == "ok" else "error"), outputs, True
 
 
