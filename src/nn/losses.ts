@@ -36,10 +36,24 @@ function labelMask(ys: readonly number[], classes: number, value: number, other:
   return fromStorage(m, [ys.length, classes]);
 }
 
+/** scores[i, y_i] for every row, as [N, 1]. Picking (not multiplying by a one-hot mask) keeps a -Infinity
+ * in another class from turning into NaN (-inf * 0); backward puts each row's gradient back at its label. */
+const pickLabels = defineFunction({
+  name: "pickLabels",
+  forward: (ctx: Context<[readonly number[], readonly number[]]>, [scores]: [Tensor], ys: readonly number[]) => {
+    ctx.save(scores.shape, ys);
+    return fromStorage(Float64Array.from(ys, (y, i) => scores.get(i, y)), [ys.length, 1]).data;
+  },
+  backward: (ctx, grad) => {
+    const [shape, ys] = ctx.saved;
+    return [new Tensor(backend().zip((m, g) => m * g, labelMask(ys, shape[1], 1, 0).data, grad.data))];
+  },
+});
+
 /** Negative log-likelihood: mean over rows of -logProbs[i, y_i]. */
 export function nllLoss(logProbs: Tensor, labels: Labels): Tensor {
   const ys = labelIndices("nllLoss", logProbs, labels);
-  return logProbs.mul(labelMask(ys, logProbs.shape[1], 1, 0)).sum(1).neg().mean();
+  return pickLabels([logProbs], ys).neg().mean();
 }
 
 /** Cross-entropy from raw scores, as torch.nn.CrossEntropyLoss: nllLoss(logsoftmax(logits, 1), labels). */
@@ -54,7 +68,7 @@ export function hingeLoss(scores: Tensor, labels: Labels): Tensor {
   const ys = labelIndices("hingeLoss", scores, labels);
   const c = scores.shape[1];
   check(c >= 2, "hingeLoss", () => `needs at least 2 classes, got scores of shape ${fmtShape(scores.shape)}`);
-  const correct = scores.mul(labelMask(ys, c, 1, 0)).sum(1, true);
+  const correct = pickLabels([scores], ys);
   const wrongOnly = labelMask(ys, c, -Infinity, 0); // the true class never wins the max over wrong ones
   return scores.sub(correct).add(1).add(wrongOnly).max(1).relu().mean();
 }
