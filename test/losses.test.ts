@@ -418,3 +418,13 @@ describe("label errors", () => {
     }
   });
 });
+
+describe("nllLoss with impossible classes", () => {
+  it("a -Infinity log-probability in another class does not make the loss NaN", () => {
+    const logProbs = tensor([[-Infinity, 0]], { requiresGrad: true });
+    const loss = nn.nllLoss(logProbs, [1]);
+    expect(Math.abs(loss.item())).toBe(0);
+    loss.backward();
+    expect(logProbs.grad?.toFlat()).toEqual([0, -1]);
+  });
+});
