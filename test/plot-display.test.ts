@@ -173,6 +173,18 @@ describe("live", () => {
     expect(sent[2].data["text/plain"]).toMatch(/^epoch 2\/2 .* \| loss 0\.5000 \|/);
   });
 
+  test("a right-axis series may arrive later (validation every few epochs); a typo still fails at the end", async () => {
+    const plot = await freshPlot();
+    enterKernel();
+    const fig = plot.live({ total: 2, every: 0, right: ["val"] });
+    fig.push({ loss: 1 });
+    fig.push({ loss: 0.5, val: 0.8 });
+    const last = sent[sent.length - 1].data[PLOTLY_MIME] as { data: { name: string; yaxis: string }[] };
+    expect(last.data.map((t) => [t.name, t.yaxis])).toEqual([["loss", "y"], ["val", "y2"]]);
+    const typo = plot.live({ total: 1, every: 0, right: ["vall"] });
+    expect(() => typo.push({ loss: 1 })).toThrow('plot.live: right names series ["vall"] that are not plotted');
+  });
+
   test("reports bad pushes", async () => {
     const plot = await freshPlot();
     const fig = plot.live();

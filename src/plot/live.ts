@@ -88,7 +88,11 @@ class Live implements LiveFigure {
   figure(): Figure {
     if (this.options.draw !== undefined) return this.options.draw();
     const series = Object.keys(this.history).map((name, k): Series => ({ name, x: this.x[name], y: this.history[name], color: color(k) }));
-    return seriesFigure(series, { xLabel: this.options.unit ?? "epoch", ...this.options }, "plot.live");
+    // A series named in `right` or `markersOnly` may arrive later (validation every few epochs): only a
+    // finished figure insists that every named series was plotted, which still catches typos.
+    const arrived = (names?: readonly string[]) => (this.finished ? names : names?.filter((n) => n in this.history));
+    const options = { ...this.options, right: arrived(this.options.right), markersOnly: arrived(this.options.markersOnly) };
+    return seriesFigure(series, { xLabel: this.options.unit ?? "epoch", ...options }, "plot.live");
   }
 
   progress(): string {
