@@ -1,8 +1,8 @@
 // A live Jupyter session, as a student has one: Debian's Jupyter Notebook on a loopback port with a token,
 // the starter notebook opened in headless Chromium (any request off that server is blocked), every cell
-// run through the UI's "Run All", and the result checked in the page: every cell ran, none left an error
-// or stderr output, every figure is drawn by plotly, the math is typeset, and running the cells logged no
-// error in the page. The server (and its kernel) is shut down whatever happens.
+// run through the UI's Cell > Run All menu, and the result checked in the page: every cell ran, none left
+// an error or stderr output, every figure is drawn by plotly, the math is typeset, and running the cells
+// logged no error in the page. The server (and its kernel) is shut down whatever happens.
 import { ChildProcess, spawn } from "child_process";
 import { randomBytes } from "crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "fs";
@@ -144,7 +144,9 @@ test("Run All in a live Notebook session runs the starter notebook without error
     // logged comes from running the cells and their outputs.
     const loading = { errors: log.errors.length, blocked: log.blocked.length };
 
-    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
+    // Cell > Run All, clicked as a student would
+    await page.click("#celllink");
+    await page.click("#run_all_cells > a");
     // done: no cell waiting ("*") and the kernel idle; an error stops the queue, leaving later cells unrun
     await page.waitForFunction(() => {
       type Cell = { cell_type: string; input_prompt_number?: number | string | null };
