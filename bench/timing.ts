@@ -4,6 +4,8 @@ export interface Timing {
   /** Median milliseconds per call. */
   readonly ms: number;
   readonly runs: number;
+  /** Every timed call, in ms. */
+  readonly samples: number[];
 }
 
 export interface TimeOptions {
@@ -31,6 +33,6 @@ export async function time<S>(
     await run(state);
     samples.push(performance.now() - t);
   }
-  samples.sort((a, b) => a - b);
-  return { ms: samples[samples.length >> 1], runs: samples.length };
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { ms: sorted[sorted.length >> 1], runs: samples.length, samples };
 }

@@ -11,7 +11,7 @@
  *   NEXT     the next chunk number; CLOSED (larger than any job) between jobs, so a late worker takes none
  *   CHUNKS, KERNEL, ARGS   the job, written while NEXT is CLOSED and published by storing NEXT = 0
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { JOB_KERNELS, JobName, MAX_THREADS, WasmHeap } from "./wasm";
 
@@ -42,11 +42,26 @@ for (;;) {
   if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
 }`;
 
-/** Threads to use in all, the caller included: MINITORCH_THREADS if set, else the machine's cores. */
+/** Threads to use in all, the caller included: MINITORCH_THREADS if set, else the machine's cores, or
+ * just the caller while the machine is oversubscribed (see `busy`). */
 export function threadCount(): number {
   const fromEnv = Number(process.env.MINITORCH_THREADS);
-  const n = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
+  const n = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : busy() ? 1 : availableParallelism();
   return Math.max(1, Math.min(MAX_THREADS, n));
+}
+
+let busyUntil = 0;
+let busyValue = false;
+/** True while the 1-minute load average is at least the number of cores (checked at most once a
+ * second): then a worker that has taken a chunk is often descheduled mid-chunk and the caller waits a
+ * whole time slice for it, so a job is faster on the calling thread alone. */
+function busy(): boolean {
+  const now = Date.now();
+  if (now >= busyUntil) {
+    busyValue = loadavg()[0] >= availableParallelism();
+    busyUntil = now + 1000;
+  }
+  return busyValue;
 }
 
 class Pool {
