@@ -197,6 +197,23 @@ function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, 
 // or with `transposed` the same values as colsT[b][(oh, ow)][(c, kh, kw)]. The caller picks the layout
 // whose inner run is longer: ow (Wo values) for an ordinary convolution, kw (KW values) for the weight
 // gradient, whose "kernel" is the whole image.
+// Short runs (a row of a small image) are copied inline: memory.copy / memory.fill call out of the
+// wasm code, which costs more than moving a few dozen doubles.
+// @ts-ignore: decorator
+@inline
+function copyRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(dst + ((i as usize) << 3), v128.load(src + ((i as usize) << 3)));
+  if (i < n) store<f64>(dst + ((i as usize) << 3), load<f64>(src + ((i as usize) << 3)));
+}
+// @ts-ignore: decorator
+@inline
+function zeroRun(dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(dst + ((i as usize) << 3), f64x2.splat(0));
+  if (i < n) store<f64>(dst + ((i as usize) << 3), 0.0);
+}
+
 export function im2col(args: usize, chunk: i32, thread: i32): void {
   const C = load<i32>(args, 4), H = load<i32>(args, 8), W = load<i32>(args, 12);
   const sb = load<i32>(args, 16), sc = load<i32>(args, 20), sh = load<i32>(args, 24), sw = load<i32>(args, 28);
@@ -214,12 +231,12 @@ export function im2col(args: usize, chunk: i32, thread: i32): void {
           for (let kh = 0; kh < KH; kh++) {
             const ih = oh + dir * kh;
             if (ih < 0 || ih >= H || lo >= hi) {
-              memory.fill(dst, 0, (KW as usize) << 3);
+              zeroRun(dst, KW);
             } else {
               const src = x + ((c * sc + ih * sh) << 3);
               for (let kw = 0; kw < lo; kw++) store<f64>(dst + ((kw as usize) << 3), 0.0);
               if (dir > 0 && sw == 1) {
-                memory.copy(dst, src + ((ow as usize) << 3), (hi as usize) << 3);
+                copyRun(dst, src + ((ow as usize) << 3), hi);
               } else {
                 for (let kw = lo; kw < hi; kw++) store<f64>(dst + ((kw as usize) << 3), load<f64>(src + (((ow + dir * kw) * sw) << 3)));
               }
@@ -241,12 +258,12 @@ export function im2col(args: usize, chunk: i32, thread: i32): void {
         for (let oh = 0; oh < Ho; oh++) {
           const ih = oh + dir * kh;
           if (ih < 0 || ih >= H || lo >= hi) {
-            memory.fill(dst, 0, (Wo as usize) << 3);
+            zeroRun(dst, Wo);
           } else {
             const src = x + ((c * sc + ih * sh) << 3);
             for (let ow = 0; ow < lo; ow++) store<f64>(dst + ((ow as usize) << 3), 0.0);
             if (sw == 1) {
-              memory.copy(dst + ((lo as usize) << 3), src + (((lo + dw) as usize) << 3), ((hi - lo) as usize) << 3);
+              copyRun(dst + ((lo as usize) << 3), src + (((lo + dw) as usize) << 3), hi - lo);
             } else {
               for (let ow = lo; ow < hi; ow++) store<f64>(dst + ((ow as usize) << 3), load<f64>(src + (((ow + dw) * sw) << 3)));
             }
