@@ -8,6 +8,7 @@ import { TensorData } from "../src/data/tensor-data";
 import { Backend, backend, referenceBackend, useBackend } from "../src/ops/backend";
 import * as op from "../src/ops/operators";
 import { fastBackend } from "../src/ops/fast";
+import { parallelJobCount } from "../src/ops/fast/threads";
 import { wasmHeap } from "../src/ops/fast/wasm";
 import { tensor } from "../src/tensor/create";
 import { Tensor } from "../src/tensor/tensor";
@@ -183,6 +184,13 @@ describe.each([
       const xp = permuted(inShape, [0, 2, 3, 1]); // channels-last storage
       agree((b) => b.conv2d(xp, w, false, [B, Co, H, W]));
     }
+  });
+
+  it("shares large jobs with the worker threads when asked to", () => {
+    const before = parallelJobCount();
+    const m = rand([200, 200]);
+    agree((b) => b.matmul(m, m, [200, 200]));
+    expect(parallelJobCount() > before).toBe(threads !== "1");
   });
 
   it("conv1d forward and both backward forms", () => {

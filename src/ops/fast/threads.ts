@@ -122,6 +122,12 @@ class Pool {
 }
 
 let pool: Pool | null = null;
+let parallelJobs = 0;
+
+/** How many jobs have been shared with worker threads so far (tests check that the workers ran). */
+export function parallelJobCount(): number {
+  return parallelJobs;
+}
 
 /** Work (in flops or element touches) below which a job runs on the calling thread alone: waking a
  * worker costs some tens of microseconds. */
@@ -137,4 +143,5 @@ export function runJob(heap: WasmHeap, name: JobName, chunks: number, work: numb
   }
   if (pool === null) pool = new Pool(heap);
   pool.run(name, chunks);
+  parallelJobs++;
 }
