@@ -247,7 +247,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const load0 = loadavg();
   console.log(`minitorch-ts benchmark: ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, Node ${process.version}, ` +
-    `our threads now ${threadCount()} (1 while the load average >= cores), load average ${load0.map((l) => l.toFixed(2)).join(" ")}`);
+    `our threads now ${threadCount()} (1 while the machine is oversubscribed), load average ${load0.map((l) => l.toFixed(2)).join(" ")}`);
   const results: Record<string, Partial<Record<Column, Cell>>> = {};
   for (const c of cases) {
     results[c.id] = await measureCase(c);

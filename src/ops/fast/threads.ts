@@ -52,13 +52,16 @@ export function threadCount(): number {
 
 let busyUntil = 0;
 let busyValue = false;
-/** True while the 1-minute load average is at least the number of cores (checked at most once a
- * second): then a worker that has taken a chunk is often descheduled mid-chunk and the caller waits a
- * whole time slice for it, so a job is faster on the calling thread alone. */
+/** True while the machine is oversubscribed (checked at most once a second): then a worker that has
+ * taken a chunk is often descheduled mid-chunk and the caller waits a whole time slice for it, so a
+ * job is faster on the calling thread alone. The 1-minute load average counts our own threads too,
+ * hence the hysteresis: busy from cores + 1.5 runnable tasks, free again below cores + 0.5. */
 function busy(): boolean {
   const now = Date.now();
   if (now >= busyUntil) {
-    busyValue = loadavg()[0] >= availableParallelism();
+    const load = loadavg()[0];
+    const cores = availableParallelism();
+    busyValue = busyValue ? load >= cores + 0.5 : load >= cores + 1.5;
     busyUntil = now + 1000;
   }
   return busyValue;
