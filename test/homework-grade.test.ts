@@ -28,6 +28,7 @@ function grade(args: string[]): { status: number | null; stdout: string; stderr:
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+mkdirSync(join(ROOT, "build"), { recursive: true }); // a clean clone has no build/ yet
 const dir = mkdtempSync(join(ROOT, "build", "homework-test-"));
 const cellOf = (nb: INotebookContent, id: string): ICell => {
   const cell = nb.cells.find((c) => nbgrader(c)?.grade_id === id);
