@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  MiniTorchError,
   Tensor,
   arange,
   fromStorage,
@@ -18,18 +17,8 @@ import {
   tensor,
   zeros,
 } from "../src";
+import { expectError } from "./support/errors";
 
-/** Asserts fn throws a MiniTorchError whose message contains every part. */
-function expectError(fn: () => unknown, ...parts: string[]): void {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected a MiniTorchError mentioning ${parts.join(", ")}`).toBeInstanceOf(MiniTorchError);
-  for (const p of parts) expect((caught as Error).message).toContain(p);
-}
 
 function expectClose(actual: number[], expected: number[], tol = 1e-12): void {
   expect(actual.length).toBe(expected.length);
