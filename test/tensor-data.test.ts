@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, TensorData } from "../src";
+import { TensorData } from "../src";
 import { expectError } from "./support/errors";
 import { fcOptions, permutationOf, shapes } from "./support/gradcheck";
 
