@@ -57,14 +57,21 @@ describe.each([
   ["one thread", "1"],
   ["worker threads", "2"],
 ])("fast backend vs reference (%s)", (_name, threads) => {
-  let saved: string | undefined;
+  // With threads, every job of more than one chunk goes to the workers, however small.
+  const env = { MINITORCH_THREADS: threads, MINITORCH_PARALLEL_WORK: threads === "1" ? undefined : "0" };
+  const saved: Record<string, string | undefined> = {};
   beforeAll(() => {
-    saved = process.env.MINITORCH_THREADS;
-    process.env.MINITORCH_THREADS = threads;
+    for (const [key, value] of Object.entries(env)) {
+      saved[key] = process.env[key];
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.MINITORCH_THREADS;
-    else process.env.MINITORCH_THREADS = saved;
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   });
 
   it("loads its WebAssembly kernels", () => {
@@ -188,8 +195,8 @@ describe.each([
 
   it("shares large jobs with the worker threads when asked to", () => {
     const before = parallelJobCount();
-    const m = rand([200, 200]);
-    agree((b) => b.matmul(m, m, [200, 200]));
+    const m = rand([260, 260]);
+    agree((b) => b.matmul(m, m, [260, 260]));
     expect(parallelJobCount() > before).toBe(threads !== "1");
   });
 

@@ -22,6 +22,8 @@ const CHUNKS = 3;
 const KERNEL = 4;
 const ARGS = 5;
 const CLOSED = 0x3fffffff;
+/** Iterations a thread polls before it sleeps in Atomics.wait (some 100 microseconds). */
+const SPIN = 20000;
 
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
@@ -31,6 +33,9 @@ const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = names.map((name) => exports[name]);
 let seen = 0;
 for (;;) {
+  // Jobs come in bursts (one per op of a training step): spin a little before sleeping, since waking
+  // from Atomics.wait takes tens of microseconds.
+  for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, ${GEN}) === seen; spin++);
   Atomics.wait(ctl, ${GEN}, seen);
   seen = Atomics.load(ctl, ${GEN});
   Atomics.add(ctl, ${ACTIVE}, 1);
@@ -115,6 +120,7 @@ class Pool {
       if (chunk >= chunks) break;
       kernel(args, chunk, 0);
     }
+    for (let spin = 0; spin < SPIN && Atomics.load(ctl, ACTIVE) !== 0; spin++);
     for (;;) {
       const active = Atomics.load(ctl, ACTIVE);
       if (active === 0) break;
@@ -132,14 +138,21 @@ export function parallelJobCount(): number {
   return parallelJobs;
 }
 
-/** Work (in flops or element touches) below which a job runs on the calling thread alone: waking a
- * worker costs some tens of microseconds. */
-export const PARALLEL_WORK = 1 << 20;
+/** Work (in flops or element touches) below which a job runs on the calling thread alone: some 0.5 ms
+ * of work. Below that, waking a worker and waiting for its last chunk cost about what it saves (the
+ * MNIST training step, whose jobs are 1-7 MFLOP, runs no faster on two threads). */
+export const PARALLEL_WORK = 1 << 23;
+
+/** PARALLEL_WORK, or MINITORCH_PARALLEL_WORK when set (tests set 0 to send every job to the workers). */
+function parallelWork(): number {
+  const fromEnv = Number(process.env.MINITORCH_PARALLEL_WORK);
+  return process.env.MINITORCH_PARALLEL_WORK !== undefined && process.env.MINITORCH_PARALLEL_WORK !== "" && fromEnv >= 0 ? fromEnv : PARALLEL_WORK;
+}
 
 /** Runs a job whose arguments are in `heap`'s args: on the calling thread alone when it is small or
  * threads are off, else shared with the workers. */
 export function runJob(heap: WasmHeap, name: JobName, chunks: number, work: number): void {
-  if (chunks <= 1 || work < PARALLEL_WORK || threadCount() < 2) {
+  if (chunks <= 1 || work < parallelWork() || threadCount() < 2) {
     const kernel = heap.kernels[name];
     for (let c = 0; c < chunks; c++) kernel(heap.args, c, 0);
     return;
