@@ -277,20 +277,31 @@ export function im2col(args: usize, chunk: i32, thread: i32): void {
 }
 
 // ---- exp, softmax, logsoftmax ----------------------------------------------------------------------
-// exp(x) = 2^k e^r with k = round(x / ln 2) and |r| <= ln(2)/2: r by Cody-Waite (ln 2 split in a high
-// part exact in few bits and a low part), e^r by its Taylor polynomial to degree 12 (error < 2e-16
-// relative, evaluated by Estrin's scheme), 2^k built in the exponent bits. Rounding uses the shifter trick: adding 1.5 * 2^52 rounds
-// x / ln 2 to an integer held in the low mantissa bits (biased in advance), so k needs no float-to-int
-// conversion. x is clamped to [-708, 710] and the result built as (e^r 2^(k-1)) 2, so every 2^(k-1)
-// is a normal number and x > 709.78 overflows to Infinity as Math.exp does; NaN stays NaN.
+// exp(x) = 2^(K/32) e^r with K = round(32 x / ln 2) and |r| <= ln(2)/64: r by Cody-Waite (ln(2)/32
+// split in a high part whose products with K are exact and a low part), 2^(K/32) = 2^(K >> 5) times
+// 2^(j/32) for j = K & 31 from a 32-entry table, and e^r by its Taylor polynomial to degree 6 (error
+// below 4e-18 relative; Estrin's scheme). Rounding uses the shifter trick: adding 1.5 * 2^52 rounds
+// 32 x / ln 2 to an integer held in the low mantissa bits, so K needs no float-to-int conversion.
+// x is clamped to [-705, 710] and the result built as (e^r 2^(j/32) 2^(m-1)) 2, so every power of two
+// is a normal number and x > 709.78 overflows to Infinity as Math.exp does; NaN stays NaN. Below
+// -705 the result is e^-705 (4e-307) where Math.exp gives less: no softmax or test can tell.
 
 // The constants live in memory: a splat-load per use is one instruction, a splat of an immediate three.
 const EXP_C = memory.data<f64>([
-  -708.0, 710.0, 6755399441055744.0 + 1022.0 /* 1.5 * 2^52 + bias - 1 */, 1.4426950408889634 /* 1 / ln 2 */,
-  6.93147180369123816490e-01 /* ln 2 high */, 1.90821492927058770002e-10 /* ln 2 low */,
-  2.08767569878680989792e-9 /* 1/12! */, 2.50521083854417187751e-8, 2.75573192239858906526e-7,
-  2.75573192239858906526e-6, 2.48015873015873015873e-5, 1.98412698412698412698e-4, 1.38888888888888888889e-3,
-  8.33333333333333333333e-3, 4.16666666666666666667e-2, 1.66666666666666666667e-1, 0.5, 1.0, 1.0 /* 1/0! */, 2.0,
+  -705.0, 710.0, 6755399441055744.0 /* 1.5 * 2^52 */, 46.16624130844683 /* 32 / ln 2 */,
+  0.02166084938653512 /* ln(2)/32, high 32 bits */, 5.9631716539705866e-12 /* ln(2)/32, the rest */,
+  0.001388888888888889 /* 1/6! */, 0.008333333333333333, 0.041666666666666664, 0.16666666666666666, 0.5, 1.0,
+  2.0,
+]);
+/** 2^(j/32), j = 0..31, correctly rounded. */
+const EXP2_TABLE = memory.data<f64>([
+  1.0, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237, 1.0905077326652577, 1.1143867425958924,
+  1.1387886347566916, 1.1637248587775775, 1.189207115002721, 1.215247359980469, 1.241857812073484,
+  1.2690509571917332, 1.2968395546510096, 1.3252366431597413, 1.3542555469368927, 1.383909881963832,
+  1.4142135623730951, 1.4451808069770467, 1.4768261459394993, 1.5091644275934228, 1.5422108254079407,
+  1.5759808451078865, 1.6104903319492543, 1.645755478153965, 1.681792830507429, 1.718619298122478,
+  1.7562521603732995, 1.7947090750031072, 1.8340080864093424, 1.8741676341103, 1.9152065613971474,
+  1.9571441241754002,
 ]);
 
 // @ts-ignore: decorator
@@ -301,22 +312,19 @@ function vexp(x: v128): v128 {
   const t = f64x2.add(f64x2.mul(x, v128.load64_splat(EXP_C, 24)), shifter);
   const k = f64x2.sub(t, shifter);
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, v128.load64_splat(EXP_C, 32))), f64x2.mul(k, v128.load64_splat(EXP_C, 40)));
-  // e^r = sum_i r^i / i! for i <= 12, by Estrin's scheme: pairs c_i + c_{i+1} r combined with r^2, r^4,
-  // r^8, a dependency chain of depth 5 instead of Horner's 12, so consecutive elements overlap.
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
-  const r8 = f64x2.mul(r4, r4);
-  const q01 = f64x2.add(v128.load64_splat(EXP_C, 144), f64x2.mul(r, v128.load64_splat(EXP_C, 136)));
-  const q23 = f64x2.add(v128.load64_splat(EXP_C, 128), f64x2.mul(r, v128.load64_splat(EXP_C, 120)));
-  const q45 = f64x2.add(v128.load64_splat(EXP_C, 112), f64x2.mul(r, v128.load64_splat(EXP_C, 104)));
-  const q67 = f64x2.add(v128.load64_splat(EXP_C, 96), f64x2.mul(r, v128.load64_splat(EXP_C, 88)));
-  const q89 = f64x2.add(v128.load64_splat(EXP_C, 80), f64x2.mul(r, v128.load64_splat(EXP_C, 72)));
-  const q1011 = f64x2.add(v128.load64_splat(EXP_C, 64), f64x2.mul(r, v128.load64_splat(EXP_C, 56)));
-  const lo = f64x2.add(q01, f64x2.mul(r2, q23));
-  const mid = f64x2.add(q45, f64x2.mul(r2, q67));
-  const hi = f64x2.add(f64x2.add(q89, f64x2.mul(r2, q1011)), f64x2.mul(r4, v128.load64_splat(EXP_C, 48)));
-  const p = f64x2.add(f64x2.add(lo, f64x2.mul(r4, mid)), f64x2.mul(r8, hi));
-  return f64x2.mul(f64x2.mul(p, i64x2.shl(t, 52)), v128.load64_splat(EXP_C, 152));
+  const one = v128.load64_splat(EXP_C, 88);
+  const q01 = f64x2.add(one, r);
+  const q23 = f64x2.add(v128.load64_splat(EXP_C, 80), f64x2.mul(r, v128.load64_splat(EXP_C, 72)));
+  const q456 = f64x2.add(f64x2.add(v128.load64_splat(EXP_C, 64), f64x2.mul(r, v128.load64_splat(EXP_C, 56))), f64x2.mul(r2, v128.load64_splat(EXP_C, 48)));
+  const p = f64x2.add(f64x2.add(q01, f64x2.mul(r2, q23)), f64x2.mul(r4, q456));
+  const j0 = (i64x2.extract_lane(t, 0) as usize) & 31;
+  const j1 = (i64x2.extract_lane(t, 1) as usize) & 31;
+  const table = f64x2.replace_lane(v128.load64_splat(EXP2_TABLE + (j0 << 3)), 1, load<f64>(EXP2_TABLE + (j1 << 3)));
+  const K = i64x2.sub(t, i64x2.splat(0x4338000000000000)); // the bits of 1.5 * 2^52
+  const scale = i64x2.shl(i64x2.add(i64x2.shr_s(K, 5), i64x2.splat(1022)), 52);
+  return f64x2.mul(f64x2.mul(f64x2.mul(p, table), scale), v128.load64_splat(EXP_C, 96));
 }
 
 // @ts-ignore: decorator
