@@ -45,8 +45,9 @@ export function fastConv2d(input: TensorData, weight: TensorData, reverse: boole
   const w = heap.alloc(Co * K);
   gatherInto(heap.f64, w / 8, weight);
   const out = heap.alloc(size);
-  gemm(heap, { ptr: w, batch: 0, rows: K, cols: 1 }, transposed ? { ptr: cols, batch: K * N, rows: 1, cols: K } : { ptr: cols, batch: K * N, rows: N, cols: 1 }, { ptr: out, batch: Co * N, rows: N, cols: 1 }, Co, N, K, B);
-  return new TensorData(heap.take(out, size), outShape);
+  let result = new Float64Array(0);
+  gemm(heap, { ptr: w, batch: 0, rows: K, cols: 1 }, transposed ? { ptr: cols, batch: K * N, rows: 1, cols: K } : { ptr: cols, batch: K * N, rows: N, cols: 1 }, { ptr: out, batch: Co * N, rows: N, cols: 1 }, Co, N, K, B, () => (result = new Float64Array(size)));
+  return new TensorData(heap.takeInto(result, out), outShape);
 }
 
 /** The 1-D case as 2-D with a height of 1: input [B, Ci, W] -> [B, Ci, 1, W] by strides alone. */

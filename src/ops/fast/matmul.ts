@@ -23,10 +23,12 @@ export interface Operand {
 
 /** C[t] = A[t] B[t] for t < batches, with A [M, K], B [K, N], C [M, N] (C's columns contiguous, cols
  * ignored). K must be positive. */
-export function gemm(heap: WasmHeap, a: Operand, b: Operand, c: Operand, M: number, N: number, K: number, batches: number): void {
+export function gemm(
+  heap: WasmHeap, a: Operand, b: Operand, c: Operand, M: number, N: number, K: number, batches: number, meanwhile?: () => void,
+): void {
   heap.setArgs([a.ptr, a.batch, a.rows, a.cols, b.ptr, b.batch, b.rows, b.cols, c.ptr, c.batch, c.rows, M, N, K, heap.scratch, 0]);
   const chunks = batches * Math.ceil(M / MC) * Math.ceil(N / NC);
-  runJob(heap, "gemm", chunks, 2 * M * N * K * batches);
+  runJob(heap, "gemm", chunks, 2 * M * N * K * batches, meanwhile);
 }
 
 /** Strides of the batch dims of `t` (its shape minus the last two), seen from the broadcast `batchShape`. */
@@ -68,13 +70,15 @@ export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): Tenso
   const outer = shapeSize(dims) / Math.max(inner, 1);
   const idx = new Int32Array(Math.max(dims.length, 1));
   let [aOff, bOff, cOff] = [0, 0, 0];
+  let out: Float64Array | null = null;
+  const allocate = () => (out ??= new Float64Array(size));
   for (let t = 0; t < outer; t++) {
     gemm(
       heap,
       { ptr: aPtr + aOff * 8, batch: last >= 0 ? as[last] : 0, rows: aRow, cols: aCol },
       { ptr: bPtr + bOff * 8, batch: last >= 0 ? bs[last] : 0, rows: bRow, cols: bCol },
       { ptr: cPtr + cOff * 8, batch: last >= 0 ? cs[last] : 0, rows: p, cols: 1 },
-      n, p, m, inner,
+      n, p, m, inner, allocate,
     );
     for (let k = last - 1; k >= 0; k--) {
       aOff += as[k];
@@ -87,5 +91,5 @@ export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): Tenso
       idx[k] = 0;
     }
   }
-  return new TensorData(heap.take(cPtr, size), outShape);
+  return new TensorData(heap.takeInto(allocate(), cPtr), outShape);
 }

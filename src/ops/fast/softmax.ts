@@ -30,10 +30,10 @@ export function fastSoftmax(a: TensorData, dim: number, log: boolean): TensorDat
   const o = heap.alloc(size);
   const per = Math.max(1, Math.floor(ROW_CHUNK / n));
   heap.setArgs([x, o, rows, n, log ? 1 : 0, per]);
-  runJob(heap, "softmaxRows", Math.ceil(rows / per), size * 16);
-  if (dim === a.dims - 1) return new TensorData(heap.take(o, size), a.shape);
+  let out = new Float64Array(0);
+  runJob(heap, "softmaxRows", Math.ceil(rows / per), size * 16, () => (out = new Float64Array(size)));
+  if (dim === a.dims - 1) return new TensorData(heap.takeInto(out, o), a.shape);
   const permuted = new TensorData(heap.f64.subarray(o / 8, o / 8 + size), order.map((i) => a.shape[i]));
-  const out = new Float64Array(size);
   gatherInto(out, 0, permuted.permute(order.map((_, i) => order.indexOf(i))));
   return new TensorData(out, a.shape);
 }
@@ -51,6 +51,7 @@ export function fastExp(a: TensorData, shape: Shape): TensorData | null {
   const o = heap.alloc(size);
   const chunk = 16384;
   heap.setArgs([x, o, size, chunk]);
-  runJob(heap, "expMap", Math.ceil(size / chunk), size * 16);
-  return new TensorData(heap.take(o, size), shape);
+  let out = new Float64Array(0);
+  runJob(heap, "expMap", Math.ceil(size / chunk), size * 16, () => (out = new Float64Array(size)));
+  return new TensorData(heap.takeInto(out, o), shape);
 }

@@ -101,10 +101,11 @@ class Pool {
   }
 
   /** Runs `chunks` chunks of kernel `name` (arguments already in the heap), sharing them with the workers. */
-  run(name: JobName, chunks: number): void {
+  run(name: JobName, chunks: number, meanwhile?: () => void): void {
     const kernel = this.heap.kernels[name];
     const args = this.heap.args;
     if (!this.start()) {
+      meanwhile?.();
       for (let c = 0; c < chunks; c++) kernel(args, c, 0);
       return;
     }
@@ -115,6 +116,7 @@ class Pool {
     Atomics.store(ctl, NEXT, 0); // publishes the job
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
+    meanwhile?.(); // the workers have started on the chunks
     for (;;) {
       const chunk = Atomics.add(ctl, NEXT, 1);
       if (chunk >= chunks) break;
@@ -150,14 +152,16 @@ function parallelWork(): number {
 }
 
 /** Runs a job whose arguments are in `heap`'s args: on the calling thread alone when it is small or
- * threads are off, else shared with the workers. */
-export function runJob(heap: WasmHeap, name: JobName, chunks: number, work: number): void {
+ * threads are off, else shared with the workers. `meanwhile` is JavaScript work for the calling thread
+ * (allocating the result, which page-faults) done while the workers start on the chunks. */
+export function runJob(heap: WasmHeap, name: JobName, chunks: number, work: number, meanwhile?: () => void): void {
   if (chunks <= 1 || work < parallelWork() || threadCount() < 2) {
+    meanwhile?.();
     const kernel = heap.kernels[name];
     for (let c = 0; c < chunks; c++) kernel(heap.args, c, 0);
     return;
   }
   if (pool === null) pool = new Pool(heap);
-  pool.run(name, chunks);
+  pool.run(name, chunks, meanwhile);
   parallelJobs++;
 }

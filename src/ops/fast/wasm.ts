@@ -91,9 +91,10 @@ export class WasmHeap {
     return ptr;
   }
 
-  /** A fresh ordinary Float64Array with a copy of `count` doubles at `ptr`. */
-  take(ptr: number, count: number): Float64Array {
-    return this.f64.slice(ptr / 8, ptr / 8 + count);
+  /** Copies `out.length` doubles at `ptr` into `out` (allocated beforehand, see runJob's meanwhile). */
+  takeInto(out: Float64Array, ptr: number): Float64Array {
+    out.set(this.f64.subarray(ptr / 8, ptr / 8 + out.length));
+    return out;
   }
 
   /** Writes the i32 job arguments. */
