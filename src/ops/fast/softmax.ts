@@ -8,7 +8,7 @@ import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeSize } from "../../data/shape";
 import { gatherInto, identity, mapInto } from "./elementwise";
 import { runJob } from "./threads";
-import { wasmHeap } from "./wasm";
+import { WasmHeap, wasmHeap } from "./wasm";
 
 /** Elements below which the JavaScript loops win over copying into wasm. */
 export const SMALL_SOFTMAX = 2048;
@@ -24,17 +24,41 @@ export function fastSoftmax(a: TensorData, dim: number, log: boolean): TensorDat
   if (!heap.fits(2 * size)) return null;
   const n = a.shape[dim];
   const rows = size / n;
+  const per = Math.max(1, Math.floor(ROW_CHUNK / n));
+  if (dim === a.dims - 1 && a.isContiguous() && rows >= 2) return pipelined(heap, a, n, rows, per, log);
   const order = [...a.shape.keys()].filter((i) => i !== dim).concat(dim);
   const x = heap.alloc(size);
   gatherInto(heap.f64, x / 8, a.permute(order));
   const o = heap.alloc(size);
-  const per = Math.max(1, Math.floor(ROW_CHUNK / n));
   heap.setArgs([x, o, rows, n, log ? 1 : 0, per]);
   let out = new Float64Array(0);
-  runJob(heap, "softmaxRows", Math.ceil(rows / per), size * 16, () => (out = new Float64Array(size)));
+  runJob(heap, "softmaxRows", Math.ceil(rows / per), size * 32, () => (out = new Float64Array(size)));
   if (dim === a.dims - 1) return new TensorData(heap.takeInto(out, o), a.shape);
   const permuted = new TensorData(heap.f64.subarray(o / 8, o / 8 + size), order.map((i) => a.shape[i]));
   gatherInto(out, 0, permuted.permute(order.map((_, i) => order.indexOf(i))));
+  return new TensorData(out, a.shape);
+}
+
+/** Softmax of contiguous rows in two halves, so the copies overlap the workers' computing: while they
+ * do the first half, the caller copies in the second and allocates the result; while they do the
+ * second, it copies out the first. With one thread the same steps run one after the other. */
+function pipelined(heap: WasmHeap, a: TensorData, n: number, rows: number, per: number, log: boolean): TensorData {
+  const size = rows * n;
+  const half = Math.floor(rows / 2) * n;
+  const [x, o] = [heap.alloc(size), heap.alloc(size)];
+  const src = a.storage;
+  let out = new Float64Array(0);
+  const job = (first: number, count: number, meanwhile: () => void) => {
+    heap.setArgs([x + first * 8, o + first * 8, count / n, n, log ? 1 : 0, per]);
+    runJob(heap, "softmaxRows", Math.ceil(count / n / per), count * 32, meanwhile); // ~32 flops an element
+  };
+  heap.f64.set(src.subarray(0, half), x / 8);
+  job(0, half, () => {
+    heap.f64.set(src.subarray(half, size), x / 8 + half);
+    out = new Float64Array(size);
+  });
+  job(half, size - half, () => out.set(heap.f64.subarray(o / 8, o / 8 + half)));
+  out.set(heap.f64.subarray(o / 8 + half, o / 8 + size), half);
   return new TensorData(out, a.shape);
 }
 
@@ -52,6 +76,6 @@ export function fastExp(a: TensorData, shape: Shape): TensorData | null {
   const chunk = 16384;
   heap.setArgs([x, o, size, chunk]);
   let out = new Float64Array(0);
-  runJob(heap, "expMap", Math.ceil(size / chunk), size * 16, () => (out = new Float64Array(size)));
+  runJob(heap, "expMap", Math.ceil(size / chunk), size * 32, () => (out = new Float64Array(size)));
   return new TensorData(heap.takeInto(out, o), shape);
 }
