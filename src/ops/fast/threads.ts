@@ -10,6 +10,7 @@
  *   ACTIVE   workers inside the current job
  *   NEXT     the next chunk number; CLOSED (larger than any job) between jobs, so a late worker takes none
  *   CHUNKS, KERNEL, ARGS   the job, written while NEXT is CLOSED and published by storing NEXT = 0
+ *   FAILED   set by a worker whose chunk trapped
  */
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -21,6 +22,7 @@ const NEXT = 2;
 const CHUNKS = 3;
 const KERNEL = 4;
 const ARGS = 5;
+const FAILED = 6;
 const CLOSED = 0x3fffffff;
 /** Iterations a thread polls before it sleeps in Atomics.wait (some 100 microseconds). */
 const SPIN = 20000;
@@ -42,7 +44,11 @@ for (;;) {
   for (;;) {
     const chunk = Atomics.add(ctl, ${NEXT}, 1);
     if (chunk >= Atomics.load(ctl, ${CHUNKS})) break;
-    kernels[Atomics.load(ctl, ${KERNEL})](Atomics.load(ctl, ${ARGS}), chunk, thread);
+    try {
+      kernels[Atomics.load(ctl, ${KERNEL})](Atomics.load(ctl, ${ARGS}), chunk, thread);
+    } catch {
+      Atomics.store(ctl, ${FAILED}, 1); // a trap: the caller throws instead of waiting forever
+    }
   }
   if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
 }`;
@@ -129,6 +135,7 @@ class Pool {
       Atomics.wait(ctl, ACTIVE, active);
     }
     Atomics.store(ctl, NEXT, CLOSED);
+    if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new Error(`fast backend: a worker thread failed in the ${name} kernel`);
   }
 }
 
