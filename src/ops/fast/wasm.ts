@@ -71,9 +71,9 @@ export class WasmHeap {
     this.top = this.base;
   }
 
-  /** True when `count` more doubles fit under the memory's maximum. */
+  /** True when `count` more doubles, in up to 16 allocations, fit under the memory's maximum. */
   fits(count: number): boolean {
-    return this.top + count * 8 + 64 <= MAX_PAGES * PAGE;
+    return this.top + count * 8 + 16 * 64 <= MAX_PAGES * PAGE;
   }
 
   /** Address of `count` fresh (uninitialised) doubles, 64-byte aligned. */
