@@ -20,17 +20,6 @@ export function broadcastStrides(t: TensorData, shape: Shape): number[] {
   return shape.map((_, i) => (i < offset || t.shape[i - offset] === 1 ? 0 : t.strides[i - offset]));
 }
 
-/** Row-major strides of a dense tensor of `shape`. */
-export function denseStrides(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
-}
-
 /** Drops dims of size 1 and merges dim i into i + 1 when every operand has stride[i] = stride[i+1] * shape[i+1]. */
 export function collapse(shape: Shape, strides: readonly (readonly number[])[]): Layout {
   const outShape: number[] = [];

@@ -4,8 +4,8 @@
  * their strides, so a transposed operand (matmul's backward) costs no extra copy: packing reads it.
  */
 import { TensorData } from "../../data/tensor-data";
-import { Shape, shapeSize } from "../../data/shape";
-import { collapse, denseStrides, span } from "./layout";
+import { Shape, shapeSize, stridesFromShape } from "../../data/shape";
+import { collapse, span } from "./layout";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
 
@@ -52,7 +52,7 @@ export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): Tenso
   const heap = wasmHeap();
   if (heap === null || size * m < SMALL_MATMUL) return null;
   const batchShape = outShape.slice(0, d - 2);
-  const layout = collapse(batchShape, [batchStrides(a, batchShape), batchStrides(b, batchShape), denseStrides(batchShape).map((s) => s * n * p)]);
+  const layout = collapse(batchShape, [batchStrides(a, batchShape), batchStrides(b, batchShape), stridesFromShape(batchShape).map((s) => s * n * p)]);
   const [aSpan, bSpan] = [span(a), span(b)];
   const shared = a.storage === b.storage;
   heap.reset();

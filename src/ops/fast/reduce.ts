@@ -8,7 +8,8 @@
  */
 import { TensorData } from "../../data/tensor-data";
 import type { Binary } from "../operators";
-import { collapse, denseStrides } from "./layout";
+import { stridesFromShape } from "../../data/shape";
+import { collapse } from "./layout";
 import { zipRaw } from "./elementwise";
 import { LoopCache, ODOMETER } from "./specialize";
 
@@ -70,11 +71,11 @@ export function reduceInto(fn: Binary, start: number, o: Float64Array, a: Tensor
 export function argmaxInto(o: Float64Array, a: TensorData, dim: number): void {
   const n = a.shape[dim];
   const inStep = a.strides[dim];
-  const outStep = denseStrides(a.shape)[dim];
+  const outStep = stridesFromShape(a.shape)[dim];
   const laneShape = a.shape.filter((_, i) => i !== dim);
   const { shape, strides } = collapse(laneShape, [
     a.strides.filter((_, i) => i !== dim),
-    denseStrides(a.shape).filter((_, i) => i !== dim),
+    stridesFromShape(a.shape).filter((_, i) => i !== dim),
   ]);
   const [xs, os] = strides;
   const d = shape.length;
