@@ -4,7 +4,7 @@
  * function gets its own copy of the loop once it is used twice (specialize.ts).
  */
 import { TensorData } from "../../data/tensor-data";
-import { Shape } from "../../data/shape";
+import { Shape, stridesFromShape } from "../../data/shape";
 import type { Binary, Unary } from "../operators";
 import { broadcastStrides, collapse } from "./layout";
 import { LoopCache, ODOMETER } from "./specialize";
@@ -77,12 +77,7 @@ export function zipInto(fn: Binary, o: Float64Array, oOff: number, a: TensorData
 export function zipRaw(
   fn: Binary, o: Float64Array, x: Float64Array, y: Float64Array, yOff: number, shape: Shape, ys: number[],
 ): void {
-  const dense = new Array<number>(shape.length);
-  for (let i = shape.length - 1, s = 1; i >= 0; i--) {
-    dense[i] = s;
-    s *= shape[i];
-  }
-  const { shape: dims, strides } = collapse(shape, [dense, ys]);
+  const { shape: dims, strides } = collapse(shape, [stridesFromShape(shape), ys]);
   zipLoops.get(fn)(o, 0, x, 0, y, yOff, dims, strides[0], strides[1]);
 }
 

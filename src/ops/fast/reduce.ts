@@ -37,14 +37,6 @@ const FOLD_SOURCE = `
 
 const foldLoops = new LoopCache<Binary, FoldLoop>(FOLD_SOURCE);
 
-/** The lanes of a reduction over `dim`: their collapsed shape and a's strides along them. */
-function lanes(a: TensorData, dim: number): { shape: number[]; strides: number[] } {
-  const shape = a.shape.filter((_, i) => i !== dim);
-  const strides = a.strides.filter((_, i) => i !== dim);
-  const c = collapse(shape, [strides]);
-  return { shape: c.shape, strides: c.strides[0] };
-}
-
 /** True when dim's stride is the smallest among a's dims of size > 1: its lanes are the inner runs. */
 function laneIsInner(a: TensorData, dim: number): boolean {
   const step = a.strides[dim];
@@ -56,13 +48,14 @@ export function reduceInto(fn: Binary, start: number, o: Float64Array, a: Tensor
   const n = a.shape[dim];
   const step = a.strides[dim];
   if (n === 0 || o.length === 0) return; // as the reference: an empty fold leaves the zeros
-  if (laneIsInner(a, dim) || o.length === 1) {
-    const { shape, strides } = lanes(a, dim);
-    foldLoops.get(fn)(o, a.storage, 0, shape, strides, n, step, start);
-    return;
-  }
+  // The lanes: a's shape and strides without `dim`.
   const laneShape = a.shape.filter((_, i) => i !== dim);
   const laneStrides = a.strides.filter((_, i) => i !== dim);
+  if (laneIsInner(a, dim) || o.length === 1) {
+    const { shape, strides } = collapse(laneShape, [laneStrides]);
+    foldLoops.get(fn)(o, a.storage, 0, shape, strides[0], n, step, start);
+    return;
+  }
   o.fill(start);
   for (let k = 0; k < n; k++) zipRaw(fn, o, o, a.storage, k * step, laneShape, laneStrides);
 }
@@ -71,11 +64,11 @@ export function reduceInto(fn: Binary, start: number, o: Float64Array, a: Tensor
 export function argmaxInto(o: Float64Array, a: TensorData, dim: number): void {
   const n = a.shape[dim];
   const inStep = a.strides[dim];
-  const outStep = stridesFromShape(a.shape)[dim];
-  const laneShape = a.shape.filter((_, i) => i !== dim);
-  const { shape, strides } = collapse(laneShape, [
+  const outStrides = stridesFromShape(a.shape); // o is dense with a's shape
+  const outStep = outStrides[dim];
+  const { shape, strides } = collapse(a.shape.filter((_, i) => i !== dim), [
     a.strides.filter((_, i) => i !== dim),
-    stridesFromShape(a.shape).filter((_, i) => i !== dim),
+    outStrides.filter((_, i) => i !== dim),
   ]);
   const [xs, os] = strides;
   const d = shape.length;
