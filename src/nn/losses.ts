@@ -58,8 +58,8 @@ export function nllLoss(logProbs: Tensor, labels: Labels): Tensor {
 
 /** Cross-entropy from raw scores, as torch.nn.CrossEntropyLoss: nllLoss(logsoftmax(logits, 1), labels). */
 export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
-  labelIndices("crossEntropy", logits, labels);
-  return nllLoss(logsoftmax(logits, 1), labels);
+  const ys = labelIndices("crossEntropy", logits, labels);
+  return pickLabels([logsoftmax(logits, 1)], ys).neg().mean(); // nllLoss without checking the labels again
 }
 
 /** Multiclass hinge: max(max_{i != y} p_i - p_y + 1, 0), mean over rows. Zero once the true score beats
