@@ -44,9 +44,10 @@ export interface Series {
 export function line(data: LineData, options: LineOptions = {}): Figure {
   const names = Object.keys(data.ys);
   check(names.length > 0, "plot.line", () => "ys must name at least one series, e.g. { ys: { loss: [...] } }");
+  let sharedX: number[] | undefined; // data.x, converted once for every series
   const series = names.map((name, k): Series => {
     const y = toNumbers(data.ys[name], "plot.line", `ys[${JSON.stringify(name)}]`);
-    const x = data.x === undefined ? y.map((_, i) => i) : toNumbers(data.x, "plot.line", "x");
+    const x = data.x === undefined ? y.map((_, i) => i) : (sharedX ??= toNumbers(data.x, "plot.line", "x"));
     check(x.length === y.length, "plot.line", () => `x has ${x.length} values but ys[${JSON.stringify(name)}] has ${y.length}`);
     return { name, x, y, color: color(k) };
   });
