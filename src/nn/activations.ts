@@ -9,6 +9,7 @@ export const relu = (x: Tensor): Tensor => x.relu();
 export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
 /** step(x) = x > 0 = ReLU'(x), the simplest argmax; step'(x) = 0 everywhere, so no gradient flows. */
 export const step = mapFunction("step", op.step, () => 0);
+/** tanh(x) = 2 sigmoid(2x) - 1, a zero-centred sigmoid; tanh'(x) = 1 - tanh(x)^2. */
 export const tanh = mapFunction("tanh", op.tanh, op.tanhBack);
 /** softplus(x) = log(1 + e^x), the "smooth ReLU"; its derivative is the sigmoid. */
 export const softplus = mapFunction("softplus", op.softplus, op.softplusBack);

@@ -5,6 +5,7 @@ import { defaultGenerator } from "../data/random";
 import { fromStorage } from "../tensor/create";
 import { Tensor } from "../tensor/tensor";
 
+/** Inverted dropout of `input` with drop probability `rate`; the identity when not training or rate is 0. */
 export function dropout(input: Tensor, rate: number, training = true): Tensor {
   check(Number.isFinite(rate) && rate >= 0 && rate <= 1, "dropout", () => `rate must be in [0, 1], got ${rate}`);
   if (!training || rate === 0) return input;

@@ -91,7 +91,8 @@ class Pool {
   private start(): boolean {
     if (this.workers.length > 0 || this.broken) return !this.broken;
     try {
-      for (let t = 1; t < threadCount(); t++) {
+      const threads = threadCount();
+      for (let t = 1; t < threads; t++) {
         const worker = new Worker(WORKER_SOURCE, {
           eval: true,
           workerData: { module: this.heap.module, memory: this.heap.memory, control: this.ctl.buffer, thread: t, names: JOB_KERNELS },
