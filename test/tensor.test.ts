@@ -449,3 +449,11 @@ describe("linspace and abs", () => {
     expect(x.grad?.toFlat()).toEqual([-1, 0, 1]);
   });
 });
+
+describe("grad_fn names the last op", () => {
+  it("a full sum prints SumBackward and a max MaxBackward, as PyTorch names them", () => {
+    const x = tensor([[1, 5, 2], [7, 0, 3]], { requiresGrad: true });
+    expect(x.sum().toString()).toBe("tensor(18., grad_fn=<SumBackward>)");
+    expect(x.max(1).toString()).toBe("tensor([5., 7.], grad_fn=<MaxBackward>)");
+  });
+});

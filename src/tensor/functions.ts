@@ -75,25 +75,36 @@ const powApply = defineFunction({
 /** x^n for a constant exponent n; d/dx = n x^(n-1). */
 export const pow = (a: Tensor, exponent: number): Tensor => powApply([a], exponent);
 
-/** Sum along dim, keeping it with size 1; the gradient is copied back to every summed element. */
+/** A reduction's gradient seen with the reduced dim back at size 1, so it broadcasts over the input. */
+const keptGrad = (grad: Tensor, input: Shape, dim: number): TensorData =>
+  grad.contiguous().data.view(input.map((d, i) => (i === dim ? 1 : d)));
+
+/** Sum along dim, its result viewed as `outShape` (dim dropped or kept); the gradient is copied back to
+ * every summed element. */
 export const sum = defineFunction({
   name: "sum",
-  forward: (ctx: Context<[Shape]>, [a]: [Tensor], dim: number) => {
-    ctx.save(a.shape);
-    return backend().reduce(op.add, 0, a.data, dim);
+  forward: (ctx: Context<[Shape, number]>, [a]: [Tensor], dim: number, outShape: Shape) => {
+    ctx.save(a.shape, dim);
+    return backend().reduce(op.add, 0, a.data, dim).view(outShape);
   },
-  backward: (ctx, grad) => [wrap(backend().map(op.id, grad.data, ctx.saved[0]))],
+  backward: (ctx, grad) => {
+    const [shape, dim] = ctx.saved;
+    return [wrap(backend().map(op.id, keptGrad(grad, shape, dim), shape))];
+  },
 });
 
-/** Max along dim, keeping it with size 1. Unlike sum, max throws the other values away, so backward
+/** Max along dim, viewed as `outShape`. Unlike sum, max throws the other values away, so backward
  * sends the gradient only to the argmax (the first one when values tie: "pick one"). */
 export const max = defineFunction({
   name: "max",
-  forward: (ctx: Context<[TensorData]>, [a]: [Tensor], dim: number) => {
-    ctx.save(backend().argmax(a.data, dim));
-    return backend().reduce(op.max, -Infinity, a.data, dim);
+  forward: (ctx: Context<[TensorData, Shape, number]>, [a]: [Tensor], dim: number, outShape: Shape) => {
+    ctx.save(backend().argmax(a.data, dim), a.shape, dim);
+    return backend().reduce(op.max, -Infinity, a.data, dim).view(outShape);
   },
-  backward: (ctx, grad) => [wrap(backend().zip(op.mul, ctx.saved[0], grad.data))],
+  backward: (ctx, grad) => {
+    const [argmax, shape, dim] = ctx.saved;
+    return [wrap(backend().zip(op.mul, argmax, keptGrad(grad, shape, dim)))];
+  },
 });
 
 /** Batched matrix product of tensors with at least 2 dims; dA = dOut B^T, dB = A^T dOut (then unbroadcast). */

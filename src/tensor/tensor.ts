@@ -198,17 +198,17 @@ export class Tensor implements Variable<Tensor> {
 
   private reduce(
     name: string,
-    fn: (inputs: [Tensor], dim: number) => Tensor,
+    fn: (inputs: [Tensor], dim: number, outShape: Shape) => Tensor,
     dim: number | undefined,
     keepdim: boolean,
   ): Tensor {
     if (dim === undefined) {
-      const all = fn([this.contiguous().view(this.size)], 0).view();
+      const all = fn([this.contiguous().view(this.size)], 0, []);
       return keepdim ? all.view(...this.shape.map(() => 1)) : all;
     }
     const d = normalizeDim(dim, this.dims, name);
-    const kept = fn([this], d);
-    return keepdim ? kept : kept.view(...this.shape.filter((_, i) => i !== d));
+    const outShape = keepdim ? this.shape.map((s, i) => (i === d ? 1 : s)) : this.shape.filter((_, i) => i !== d);
+    return fn([this], d, outShape);
   }
 
   // ---- shapes -----------------------------------------------------------------------------------
