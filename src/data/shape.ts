@@ -78,6 +78,11 @@ export function isContiguousLayout(shape: Shape, strides: Strides): boolean {
   return true;
 }
 
+/** The shape a reduction along `dim` keeps: `dim` set to 1, so the result still broadcasts against the input. */
+export function reducedShape(shape: Shape, dim: number): number[] {
+  return shape.map((d, i) => (i === dim ? 1 : d));
+}
+
 /** Turns a possibly negative dim into 0..dims-1, or throws naming the op. */
 export function normalizeDim(dim: number, dims: number, op: string): number {
   check(Number.isInteger(dim) && dim >= -dims && dim < dims, op, () =>

@@ -4,7 +4,7 @@
  * tested against this one. Every method allocates its (contiguous) output and returns it.
  */
 import { TensorData } from "../data/tensor-data";
-import { Shape, shapeBroadcast } from "../data/shape";
+import { Shape, reducedShape, shapeBroadcast } from "../data/shape";
 import { tensorArgmax, tensorMap, tensorReduce, tensorSoftmax, tensorZip } from "./kernels";
 import { tensorMatmul } from "./matmul";
 import { tensorConv1d, tensorConv2d } from "./conv";
@@ -39,7 +39,7 @@ export const referenceBackend: Backend = {
   zip: (fn, a, b) => into(shapeBroadcast(a.shape, b.shape), (out) => tensorZip(fn, out, a, b)),
   reduce: (fn, start, a, dim) =>
     into(
-      a.shape.map((d, i) => (i === dim ? 1 : d)),
+      reducedShape(a.shape, dim),
       (out) => tensorReduce(fn, start, out, a, dim),
     ),
   argmax: (a, dim) => into(a.shape, (out) => tensorArgmax(out, a, dim)),

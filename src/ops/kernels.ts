@@ -4,7 +4,7 @@
  * autodiff, allocate only one index buffer per call, and take a flat loop when layouts allow it.
  */
 import { TensorData } from "../data/tensor-data";
-import { broadcastIndex, indexToPosition, toIndex } from "../data/shape";
+import { broadcastIndex, indexToPosition, reducedShape, toIndex } from "../data/shape";
 import type { Binary, Unary } from "./operators";
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -67,8 +67,7 @@ function forEachLane(
   body: (inPos: number, outPos: number, n: number, inStep: number, outStep: number) => void,
 ): void {
   const [n, inStep, outStep] = [a.shape[dim], a.strides[dim], out.strides[dim]];
-  const lane = [...a.shape];
-  lane[dim] = 1;
+  const lane = reducedShape(a.shape, dim);
   const index = new Int32Array(a.dims);
   const count = a.size / Math.max(n, 1);
   for (let i = 0; i < count; i++) {

@@ -4,7 +4,7 @@
  */
 import { Context } from "../autodiff/context";
 import { TensorData } from "../data/tensor-data";
-import { Shape } from "../data/shape";
+import { Shape, reducedShape } from "../data/shape";
 import { backend } from "../ops/backend";
 import * as op from "../ops/operators";
 import { Binary, Unary } from "../ops/operators";
@@ -77,7 +77,7 @@ export const pow = (a: Tensor, exponent: number): Tensor => powApply([a], expone
 
 /** A reduction's gradient seen with the reduced dim back at size 1, so it broadcasts over the input. */
 const keptGrad = (grad: Tensor, input: Shape, dim: number): TensorData =>
-  grad.contiguous().data.view(input.map((d, i) => (i === dim ? 1 : d)));
+  grad.contiguous().data.view(reducedShape(input, dim));
 
 /** Sum along dim, its result viewed as `outShape` (dim dropped or kept); the gradient is copied back to
  * every summed element. */

@@ -6,7 +6,7 @@ import { backpropagate, Variable } from "../autodiff/backprop";
 import { noGrad } from "../autodiff/grad-mode";
 import { check, fmtShape } from "../errors";
 import { TensorData } from "../data/tensor-data";
-import { Shape, ShapeArgs, normalizeDim, shapeArgs, shapeBroadcast } from "../data/shape";
+import { Shape, ShapeArgs, normalizeDim, reducedShape, shapeArgs, shapeBroadcast } from "../data/shape";
 import { History, unbroadcast } from "./function";
 import * as F from "./functions";
 import { formatTensor } from "./format";
@@ -207,7 +207,7 @@ export class Tensor implements Variable<Tensor> {
       return keepdim ? all.view(...this.shape.map(() => 1)) : all;
     }
     const d = normalizeDim(dim, this.dims, name);
-    const outShape = keepdim ? this.shape.map((s, i) => (i === d ? 1 : s)) : this.shape.filter((_, i) => i !== d);
+    const outShape = keepdim ? reducedShape(this.shape, d) : this.shape.filter((_, i) => i !== d);
     return fn([this], d, outShape);
   }
 

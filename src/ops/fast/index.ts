@@ -7,7 +7,7 @@
  * kernel runs. test/fast-backend.test.ts checks every op against the reference backend.
  */
 import { TensorData } from "../../data/tensor-data";
-import { Shape, shapeBroadcast, shapeSize } from "../../data/shape";
+import { Shape, reducedShape, shapeBroadcast, shapeSize } from "../../data/shape";
 import { Backend, referenceBackend, registerBackend, useBackend } from "../backend";
 import { exp } from "../operators";
 import { fastConv1d, fastConv2d } from "./conv";
@@ -32,7 +32,7 @@ export const fastBackend: Backend = {
   },
   reduce: (fn, start, a, dim) =>
     dense(
-      a.shape.map((d, i) => (i === dim ? 1 : d)),
+      reducedShape(a.shape, dim),
       (o) => reduceInto(fn, start, o, a, dim),
     ),
   argmax: (a, dim) => dense(a.shape, (o) => argmaxInto(o, a, dim)),

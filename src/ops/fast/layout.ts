@@ -13,10 +13,10 @@ export interface Layout {
   readonly strides: number[][];
 }
 
-/** Strides of `t` indexed by the dims of the (broadcast) `shape`: 0 where t broadcasts, as in
- * broadcastIndex (leading dims absent, dims of size 1 repeated). */
-export function broadcastStrides(t: TensorData, shape: Shape): number[] {
-  const offset = shape.length - t.dims;
+/** Strides of `t`'s first `dims` dims (default all) indexed by the dims of the (broadcast) `shape`: 0 where
+ * t broadcasts, as in broadcastIndex (leading dims absent, dims of size 1 repeated). */
+export function broadcastStrides(t: TensorData, shape: Shape, dims = t.dims): number[] {
+  const offset = shape.length - dims;
   return shape.map((_, i) => (i < offset || t.shape[i - offset] === 1 ? 0 : t.strides[i - offset]));
 }
 

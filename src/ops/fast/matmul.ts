@@ -5,7 +5,7 @@
  */
 import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeSize, stridesFromShape } from "../../data/shape";
-import { collapse, span } from "./layout";
+import { broadcastStrides, collapse, span } from "./layout";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
 
@@ -33,9 +33,7 @@ export function gemm(
 
 /** Strides of the batch dims of `t` (its shape minus the last two), seen from the broadcast `batchShape`. */
 function batchStrides(t: TensorData, batchShape: Shape): number[] {
-  const own = t.dims - 2;
-  const offset = batchShape.length - own;
-  return batchShape.map((_, i) => (i < offset || t.shape[i - offset] === 1 ? 0 : t.strides[i - offset]));
+  return broadcastStrides(t, batchShape, t.dims - 2);
 }
 
 /** Work (multiply-adds) below which the reference loops win over copying into wasm. */
