@@ -5,8 +5,10 @@ export type { Kernel2d } from "./pool";
 export { max, argmax, softmax, logsoftmax } from "./softmax";
 export { relu, sigmoid, step, tanh, softplus, gelu } from "./activations";
 export { dropout } from "./dropout";
-export { nllLoss, crossEntropy, hingeLoss, binaryCrossEntropy, entropy, klDivergence } from "./losses";
-export type { Labels } from "./losses";
+export {
+  nllLoss, crossEntropy, hingeLoss, mseLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, entropy, klDivergence,
+} from "./losses";
+export type { Labels, LossOptions, Reduction } from "./losses";
 export { Module, Parameter } from "./module";
 export { uniformFanIn } from "./init";
 export type { BiasOptions } from "./init";

@@ -1,0 +1,110 @@
+"""Golden values for the nn / optim / data tests, computed by PyTorch (Debian's python3-torch).
+
+Run:  /usr/bin/python3 test/golden/nn-train.py   (writes test/golden/nn-train.json next to this file)
+
+The tests read the JSON and never need Python. Every input is stored beside its outputs, so the tests
+feed the library exactly what PyTorch saw. Everything is float64.
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+torch.set_default_dtype(torch.float64)
+
+
+def tolist(t):
+    return t.detach().tolist()
+
+
+def with_grad(fn, *inputs, grad_of=None):
+    """fn's value and the gradients of sum(value * w) wrt every input (or the first `grad_of`), w a fixed
+    weighting (not all ones, so a gradient sent to the wrong element shows)."""
+    n = len(inputs) if grad_of is None else grad_of
+    leaves = [x.clone().requires_grad_(i < n) for i, x in enumerate(inputs)]
+    out = fn(*leaves)
+    w = torch.linspace(0.5, 1.5, out.numel()).reshape(out.shape)
+    (out * w).sum().backward()
+    return {"value": tolist(out), "weights": tolist(w), "grads": [tolist(x.grad) for x in leaves[:n]]}
+
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def losses():
+    logits = torch.randn(5, 4) * 3
+    labels = torch.tensor([3, 0, 1, 1, 2])
+    logprobs = F.log_softmax(logits, 1)
+    probs = torch.rand(3, 4) * 0.98 + 0.01
+    targets = torch.rand(3, 4)
+    # p at 0 and 1: BCELoss clamps log at -100, its gradient wrt p divides by max(p (1 - p), 1e-12); the
+    # gradient wrt the target is infinite there (ours is finite), so only p's is compared
+    edges = torch.tensor([[0.0, 1.0, 0.0, 1.0, 0.5]])
+    edge_targets = torch.tensor([[1.0, 0.0, 0.0, 1.0, 0.3]])
+    x = torch.randn(3, 4)
+    y = torch.randn(3, 4)
+    extreme = torch.tensor([-1000.0, -100.0, -40.0, -5.0, -1e-3, 0.0, 1e-3, 5.0, 40.0, 100.0, 1000.0])
+    ext = extreme.repeat(3).reshape(3, -1)
+    ext_targets = torch.tensor([0.0, 1.0, 0.3]).reshape(3, 1).expand(3, extreme.numel()).contiguous()
+    p = torch.softmax(torch.randn(3, 5), 1)
+    q = torch.softmax(torch.randn(3, 5), 1)
+
+    def hinge(s, r):
+        # the lecture's multiclass hinge, written with torch ops: max over wrong classes of s_i - s_y + 1, at 0
+        correct = s.gather(1, labels.view(-1, 1))
+        wrong = (s - correct + 1).masked_fill(F.one_hot(labels, s.shape[1]).bool(), -math.inf)
+        per_row = wrong.max(1).values.clamp(min=0)
+        return {"mean": per_row.mean(), "sum": per_row.sum(), "none": per_row}[r]
+
+    cases = {}
+    for r in REDUCTIONS:
+        cases[f"crossEntropy/{r}"] = {"inputs": [tolist(logits)], "labels": tolist(labels),
+                                      **with_grad(lambda s: F.cross_entropy(s, labels, reduction=r), logits)}
+        cases[f"nllLoss/{r}"] = {"inputs": [tolist(logprobs)], "labels": tolist(labels),
+                                 **with_grad(lambda s: F.nll_loss(s, labels, reduction=r), logprobs)}
+        cases[f"hingeLoss/{r}"] = {"inputs": [tolist(logits)], "labels": tolist(labels),
+                                   **with_grad(lambda s: hinge(s, r), logits)}
+        cases[f"mseLoss/{r}"] = {"inputs": [tolist(x), tolist(y)],
+                                 **with_grad(lambda a, b: F.mse_loss(a, b, reduction=r), x, y)}
+        cases[f"binaryCrossEntropy/{r}"] = {"inputs": [tolist(probs), tolist(targets)],
+                                            **with_grad(lambda a, b: F.binary_cross_entropy(a, b, reduction=r), probs, targets)}
+        cases[f"binaryCrossEntropy/edges/{r}"] = {
+            "inputs": [tolist(edges), tolist(edge_targets)],
+            **with_grad(lambda a, b: F.binary_cross_entropy(a, b, reduction=r), edges, edge_targets, grad_of=1)}
+        cases[f"binaryCrossEntropyWithLogits/{r}"] = {
+            "inputs": [tolist(x * 4), tolist(targets)],
+            **with_grad(lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=r), x * 4, targets)}
+        cases[f"binaryCrossEntropyWithLogits/extreme/{r}"] = {
+            "inputs": [tolist(ext), tolist(ext_targets)],
+            **with_grad(lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=r), ext, ext_targets)}
+    # entropy / klDivergence: per distribution along the last dim ("none"), torch has no such loss: entr is
+    # -p log p elementwise; kl_div(log q, p) is p (log p - log q) elementwise, "batchmean" our "mean".
+    per_dist = {"none": lambda v: v, "sum": lambda v: v.sum(), "mean": lambda v: v.mean()}
+    for r in REDUCTIONS:
+        cases[f"entropy/{r}"] = {"inputs": [tolist(p)],
+                                 **with_grad(lambda a: per_dist[r](torch.special.entr(a).sum(-1)), p)}
+        kl = {"none": lambda a, b: F.kl_div(b.log(), a, reduction="none").sum(-1),
+              "sum": lambda a, b: F.kl_div(b.log(), a, reduction="sum"),
+              "mean": lambda a, b: F.kl_div(b.log(), a, reduction="batchmean")}[r]
+        cases[f"klDivergence/{r}"] = {"inputs": [tolist(p), tolist(q)], **with_grad(kl, p, q)}
+    return cases
+
+
+def main():
+    golden = {
+        "about": "written by test/golden/nn-train.py with torch " + torch.__version__ + "; do not edit by hand",
+        "losses": losses(),
+    }
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn-train.json")
+    with open(path, "w") as f:
+        json.dump(golden, f, indent=1, allow_nan=False)
+        f.write("\n")
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
