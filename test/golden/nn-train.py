@@ -94,10 +94,36 @@ def losses():
     return cases
 
 
+def schedulers():
+    """lr before epoch 0, 1, ..., as optimizer.param_groups[0]["lr"] reads after each scheduler.step();
+    `manual`: at that epoch the lr is halved by hand, which the chainable rules carry on from."""
+    makers = {
+        "StepLR(3, gamma=0.5)": lambda opt: torch.optim.lr_scheduler.StepLR(opt, 3, gamma=0.5),
+        "StepLR(1)": lambda opt: torch.optim.lr_scheduler.StepLR(opt, 1),
+        "CosineAnnealingLR(5, eta_min=0.01)": lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, 5, eta_min=0.01),
+        "CosineAnnealingLR(4)": lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, 4),
+    }
+    cases = []
+    for name, make in makers.items():
+        for manual in [None, 4]:
+            opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+            sched = make(opt)
+            lrs = [opt.param_groups[0]["lr"]]
+            for epoch in range(1, 21):
+                opt.step()
+                if epoch == manual:
+                    opt.param_groups[0]["lr"] *= 0.5
+                sched.step()
+                lrs.append(opt.param_groups[0]["lr"])
+            cases.append({"scheduler": name, "lr": 0.1, "manual": manual, "lrs": lrs})
+    return cases
+
+
 def main():
     golden = {
         "about": "written by test/golden/nn-train.py with torch " + torch.__version__ + "; do not edit by hand",
         "losses": losses(),
+        "schedulers": schedulers(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn-train.json")
     with open(path, "w") as f:
