@@ -7,12 +7,12 @@ import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, manualSeed, nn, randn, tensor } from "../src";
 import { breakTies, gradCheck } from "./support/gradcheck";
 
-/** Replaces the parameter at a path such as "layers.0.weight" (arrays indexed by number). */
+/** Replaces the parameter at a path such as "0.weight": the field `weight` of the submodule named "0". */
 function setParameter(module: nn.Module, path: string, value: Tensor): void {
-  const keys = path.split(".");
-  let owner = module as unknown as Record<string, unknown>;
-  for (const k of keys.slice(0, -1)) owner = owner[k] as Record<string, unknown>;
-  owner[keys[keys.length - 1]] = value;
+  const cut = path.lastIndexOf(".");
+  const owner = cut < 0 ? module : module.namedModules().find(([name]) => name === path.slice(0, cut))?.[1];
+  if (owner === undefined) throw new Error(`no submodule owns the parameter ${path}`);
+  (owner as unknown as Record<string, unknown>)[path.slice(cut + 1)] = value;
 }
 
 /**
@@ -88,8 +88,8 @@ describe("Linear", () => {
   });
 
   it("validates its arguments and its input", () => {
-    expect(() => new nn.Linear(0, 3)).toThrow(new MiniTorchError("Linear: inFeatures must be a positive integer, got 0"));
-    expect(() => new nn.Linear(2, 1.5)).toThrow("Linear: outFeatures must be a positive integer, got 1.5");
+    expect(() => new nn.Linear(0, 3)).toThrow(new MiniTorchError("Linear: inFeatures must be an integer >= 1, got the number 0"));
+    expect(() => new nn.Linear(2, 1.5)).toThrow("Linear: outFeatures must be an integer >= 1, got the number 1.5");
     expect(() => new nn.Linear(4, 2).forward(tensor([[1, 2, 3], [4, 5, 6]]))).toThrow(
       new MiniTorchError("Linear: expected input with last dim 4, got shape [2,3]"));
   });
@@ -189,7 +189,7 @@ describe("parameterless modules", () => {
   });
 
   it("validate their arguments", () => {
-    expect(() => new nn.Dropout(1.5)).toThrow(new MiniTorchError("Dropout: rate must be in [0, 1], got 1.5"));
+    expect(() => new nn.Dropout(1.5)).toThrow(new MiniTorchError("Dropout: rate must be a number in [0, 1], got the number 1.5"));
     expect(() => new nn.MaxPool2d([2, 0])).toThrow("MaxPool2d: kernel must be [kh, kw], two positive integers, got [2,0]");
     expect(() => new nn.AvgPool2d([2] as unknown as [number, number])).toThrow("AvgPool2d: kernel must be [kh, kw]");
     expect(() => new nn.Flatten().forward(tensor([1, 2]))).toThrow(
@@ -205,7 +205,7 @@ describe("Sequential of layers", () => {
       new nn.LogSoftmax(1),
     );
     expect(net.namedParameters().map(([n]) => n)).toEqual([
-      "layers.0.weight", "layers.0.bias", "layers.4.weight", "layers.4.bias",
+      "0.weight", "0.bias", "4.weight", "4.bias",
     ]);
     checkModule(net, randn(2, 1, 4, 8));
   });

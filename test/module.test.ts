@@ -119,11 +119,11 @@ describe("Module discovery", () => {
     expect(w.namedParameters().map(([n]) => n)).toEqual([
       "scale",
       "inner.linear1.weight", "inner.linear1.bias", "inner.linear2.weight", "inner.linear2.bias",
-      "head.layers.0.weight", "head.layers.0.bias", "head.layers.2.weight", "head.layers.2.bias",
+      "head.0.weight", "head.0.bias", "head.2.weight", "head.2.bias",
     ]);
     expect(w.namedModules().map(([n]) => n)).toEqual([
       "", "inner", "inner.activation1", "inner.activation2", "inner.softmax", "inner.linear1", "inner.linear2",
-      "head", "head.layers.0", "head.layers.1", "head.layers.2",
+      "head", "head.0", "head.1", "head.2",
     ]);
     expect(w.modules()[0]).toBe(w);
     expect(w.forward(tensor([[0.5, -1]])).shape).toEqual([1, 1]);
@@ -235,6 +235,6 @@ describe("Sequential", () => {
 
   it("rejects an argument that is not a Module", () => {
     expect(() => new nn.Sequential(new nn.ReLU(), (() => 1) as unknown as nn.Module)).toThrow(
-      new MiniTorchError("Sequential: argument 1 is not a Module (got function); pass layers such as new nn.Linear(2, 8)"));
+      new MiniTorchError("Sequential: argument 1 is not a Module (got a function); pass layers such as new nn.Linear(2, 8)"));
   });
 });

@@ -4,7 +4,7 @@
  * quadratic; argument errors.
  */
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, Tensor, nn, optim, tensor } from "../src";
+import { MiniTorchError, Tensor, TensorData, nn, optim, tensor } from "../src";
 import { expectError } from "./support/errors";
 
 /** A parameter and a loss whose gradient we know: L = sum(c * p^2) / 2 has dL/dp = c * p. */
@@ -213,6 +213,17 @@ describe("step checks every gradient before it changes any parameter", () => {
     a.grad = tensor([0, 0]);
     b.grad = tensor([[1], [Number.NaN]]);
     expectError(() => opt.step(), "SGD: gradient of parameter 1 (shape [2,1]) holds NaN at flat index 1; no parameter was changed");
+  });
+});
+
+describe("parameters that are views with a storage offset", () => {
+  it("update their own elements, not the storage's first ones", () => {
+    const storage = Float64Array.of(9, 1, 2);
+    const p = new nn.Parameter(new Tensor(new TensorData(storage, [2], [1], 1))); // elements 1 and 2
+    const opt = new optim.SGD([p], { lr: 1 });
+    p.grad = tensor([0.5, 0.25]);
+    opt.step();
+    expect([...storage]).toEqual([9, 0.5, 1.75]);
   });
 });
 

@@ -6,8 +6,9 @@
 import { check, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
 import { gelu, relu, sigmoid, softplus, step, tanh } from "./activations";
-import { dropout } from "./dropout";
-import { Module } from "./module";
+import { checkTensor } from "./check-tensor";
+import { checkRate, dropout } from "./dropout";
+import { Module, pyFloat } from "./module";
 import { Kernel2d, avgpool2d, maxpool2d } from "./pool";
 import { logsoftmax, softmax } from "./softmax";
 
@@ -18,6 +19,7 @@ export abstract class FunctionModule extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(x, this.constructor.name, "input");
     return this.fn(x);
   }
 }
@@ -48,12 +50,20 @@ export class Softplus extends FunctionModule {
   constructor() {
     super(softplus);
   }
+
+  protected extraRepr(): string {
+    return "beta=1, threshold=20"; // PyTorch's defaults, the only softplus we have
+  }
 }
 
 /** x (1 + erf(x / sqrt 2)) / 2: the transformer-era ReLU. */
 export class GELU extends FunctionModule {
   constructor() {
     super(gelu);
+  }
+
+  protected extraRepr(): string {
+    return "approximate='none'"; // the exact erf form, PyTorch's default
   }
 }
 
@@ -69,12 +79,20 @@ export class Softmax extends FunctionModule {
   constructor(readonly dim = -1) {
     super((x) => softmax(x, dim));
   }
+
+  protected extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
 }
 
 /** log softmax along `dim`: the stable input for nllLoss. */
 export class LogSoftmax extends FunctionModule {
   constructor(readonly dim = -1) {
     super((x) => logsoftmax(x, dim));
+  }
+
+  protected extraRepr(): string {
+    return `dim=${this.dim}`;
   }
 }
 
@@ -107,6 +125,10 @@ export class Flatten extends FunctionModule {
       return x.contiguous().view(x.shape[0], -1);
     });
   }
+
+  protected extraRepr(): string {
+    return "start_dim=1, end_dim=-1";
+  }
 }
 
 /** Zeroes each value with probability `rate` in training mode (scaling the rest by 1 / (1 - rate));
@@ -114,10 +136,15 @@ export class Flatten extends FunctionModule {
 export class Dropout extends Module {
   constructor(readonly rate = 0.5) {
     super();
-    check(Number.isFinite(rate) && rate >= 0 && rate <= 1, "Dropout", () => `rate must be in [0, 1], got ${rate}`);
+    checkRate("Dropout", rate);
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(x, "Dropout", "input");
     return dropout(x, this.rate, this.training);
+  }
+
+  protected extraRepr(): string {
+    return `p=${pyFloat(this.rate)}, inplace=False`;
   }
 }

@@ -54,7 +54,10 @@ export abstract class Optimizer {
     const grads = this.params.map((p, i) => (p.grad === null ? null : this.checkedGradient(p, p.grad, i)));
     this.params.forEach((p, i) => {
       const g = grads[i];
-      if (g !== null) this.update(p.storage.subarray(0, p.size), g, i);
+      if (g === null) return;
+      const { storage, offset } = p.data;
+      this.update(storage.subarray(offset, offset + p.size), g, i);
+      p.data.bumpVersion(); // an in-place change, as PyTorch's optimizers make: graphs that saved p are stale
     });
   }
 
@@ -62,7 +65,7 @@ export abstract class Optimizer {
     check(grad instanceof Tensor, this.name, () => `parameter ${i}'s .grad must be a Tensor or null, got ${describe(grad)}`);
     check(grad.dims === p.dims && grad.shape.every((d, k) => d === p.shape[k]), this.name, () =>
       `gradient of shape ${fmtShape(grad.shape)} does not match parameter ${i} of shape ${fmtShape(p.shape)}; no parameter was changed`);
-    const values = grad.contiguous().storage.subarray(0, grad.size);
+    const values = Float64Array.from(grad.toFlat());
     const bad = values.findIndex((v) => !Number.isFinite(v));
     check(bad < 0, this.name, () =>
       `gradient of parameter ${i} (shape ${fmtShape(p.shape)}) holds ${values[bad]} at flat index ${bad}; no parameter was changed`);
