@@ -133,9 +133,9 @@ describe("Conv1d / Conv2d", () => {
   });
 
   it("validate sizes, kernel shapes and the input", () => {
-    expect(() => new nn.Conv1d(0, 2, 3)).toThrow(new MiniTorchError("Conv1d: inChannels must be a positive integer, got 0"));
+    expect(() => new nn.Conv1d(0, 2, 3)).toThrow(new MiniTorchError("Conv1d: inChannels must be an integer >= 1, got the number 0"));
     expect(() => new nn.Conv1d(1, 2, 0)).toThrow("Conv1d: kernel size must be a positive integer, got [0]");
-    expect(() => new nn.Conv2d(1, -2, [3, 3])).toThrow("Conv2d: outChannels must be a positive integer, got -2");
+    expect(() => new nn.Conv2d(1, -2, [3, 3])).toThrow("Conv2d: outChannels must be an integer >= 1, got the number -2");
     expect(() => new nn.Conv2d(1, 2, [3, 0])).toThrow("Conv2d: kernel size must be 2 positive integers, got [3,0]");
     expect(() => new nn.Conv2d(1, 2, 3 as unknown as [number, number])).toThrow("Conv2d: kernel must be [kh, kw], got 3");
     expect(() => new nn.Conv2d(1, 2, [3] as unknown as [number, number])).toThrow("Conv2d: kernel must be [kh, kw], got [3]");
