@@ -18,6 +18,7 @@ export { defineFunction, History } from "./tensor/function";
 export type { TensorOptions } from "./tensor/create";
 export { tensor, zeros, ones, full, rand, randn, arange, linspace, fromStorage } from "./tensor/create";
 export * as nn from "./nn";
+export { save, load } from "./nn/save";
 export * as plot from "./plot";
 export * as optim from "./optim";
 export * as datasets from "./datasets";

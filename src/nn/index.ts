@@ -10,6 +10,8 @@ export {
 } from "./losses";
 export type { Labels, LossOptions, Reduction } from "./losses";
 export { Module, Parameter } from "./module";
+export type { StateDict, LoadStateDictOptions, IncompatibleKeys } from "./module";
+export { stateDictToJSON, stateDictFromJSON } from "./serialize";
 export { uniformFanIn } from "./init";
 export type { BiasOptions } from "./init";
 export { Linear } from "./linear";

@@ -41,6 +41,16 @@ const isMember = (v: unknown): v is Member => v instanceof Module || v instanceo
 /** A model's parameters by name ("0.weight", "fc1.bias"), what saving and loading exchange. */
 export type StateDict = Record<string, Tensor>;
 
+/** Checks that `value` is a state dict: an object of Tensors by name (what Module.stateDict() returns). */
+export function checkStateDict(value: unknown, op: string): asserts value is StateDict {
+  check(!(value instanceof Module), op, () =>
+    `expected a state dict, got the model (a ${(value as Module).constructor.name}); pass model.stateDict()`);
+  check(typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Tensor), op, () =>
+    `expected a state dict (an object of tensors by name, from stateDict() or load()), got ${describe(value)}`);
+  for (const [name, t] of Object.entries(value))
+    check(t instanceof Tensor, op, () => `entry "${name}" of the state dict is ${describe(t)}, not a Tensor`);
+}
+
 /** loadStateDict's options, as PyTorch's load_state_dict. */
 export interface LoadStateDictOptions {
   /** Require the keys to match the model's exactly (default true); false loads the common keys only. */
@@ -152,22 +162,22 @@ export abstract class Module {
   loadStateDict(stateDict: StateDict, options: LoadStateDictOptions = {}): IncompatibleKeys {
     const op = "loadStateDict";
     checkOptions(options, op, ["strict"]);
-    check(typeof stateDict === "object" && stateDict !== null && !Array.isArray(stateDict) && !(stateDict instanceof Tensor),
-      op, () => `expected a state dict (an object of tensors by name, from stateDict() or load()), got ${describe(stateDict)}`);
+    checkStateDict(stateDict, op);
+    const strict: unknown = options.strict ?? true;
+    check(typeof strict === "boolean", op, () => `strict must be true or false, got ${describe(strict)}`);
     const params = this.namedParameters();
     const own = new Set(params.map(([name]) => name));
     const missingKeys = params.map(([name]) => name).filter((name) => !(name in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((name) => !own.has(name));
     const problems: string[] = [];
-    if (options.strict ?? true) {
+    if (strict) {
       if (missingKeys.length > 0) problems.push(`missing key(s) ${missingKeys.map((k) => `"${k}"`).join(", ")}`);
       if (unexpectedKeys.length > 0) problems.push(`unexpected key(s) ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}`);
     }
     const loads = params.filter(([name]) => name in stateDict);
     for (const [name, p] of loads) {
-      const value: unknown = stateDict[name];
-      if (!(value instanceof Tensor)) problems.push(`"${name}" is ${describe(value)}, not a Tensor`);
-      else if (value.dims !== p.dims || value.shape.some((d, i) => d !== p.shape[i]))
+      const value = stateDict[name];
+      if (value.dims !== p.dims || value.shape.some((d, i) => d !== p.shape[i]))
         problems.push(`size mismatch for "${name}": the state dict has shape ${fmtShape(value.shape)}, ` +
           `the model ${fmtShape(p.shape)}`);
     }

@@ -119,11 +119,56 @@ def schedulers():
     return cases
 
 
+class TwoLayerNet(nn.Module):
+    """The lecture's TwoLayerNet."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear1 = nn.Linear(2, 8)
+        self.activation1 = nn.ReLU()
+        self.linear2 = nn.Linear(8, 3)
+        self.softmax = nn.Softmax(dim=-1)
+
+
+class Net(nn.Module):
+    """A model holding a Sequential and a head."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.dropout = nn.Dropout(0.25)
+        self.head = nn.Linear(64, 10)
+
+
+def modules():
+    """repr() of modules, by the name the test builds the same module under."""
+    made = {
+        "mlp": nn.Sequential(nn.Linear(2, 3), nn.ReLU()),
+        "linear no bias": nn.Linear(4, 2, bias=False),
+        "activations": nn.Sequential(nn.Sigmoid(), nn.Tanh(), nn.GELU(), nn.Softplus(), nn.Softmax(dim=1),
+                                     nn.LogSoftmax(dim=-1), nn.Flatten(), nn.Dropout(), nn.Dropout(0.0)),
+        "two layer net": TwoLayerNet(),
+        "nested": Net(),
+        "cnn": nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Conv2d(4, 8, (3, 5), stride=2, bias=False), nn.AvgPool2d(2), nn.Flatten(),
+                             nn.Linear(32, 10)),
+        "conv options": nn.Sequential(nn.Conv1d(2, 3, 5, stride=2, padding=2), nn.Conv1d(3, 3, 2),
+                                      nn.Conv2d(3, 6, 3, padding="same"), nn.Conv2d(6, 6, (2, 3), padding=(1, 0)),
+                                      nn.MaxPool2d((2, 3), stride=1, padding=1), nn.AvgPool2d(3, stride=(2, 1))),
+        "empty sequential": nn.Sequential(),
+    }
+    out = {name: repr(m) for name, m in made.items()}
+    out["parameter 1-D"] = repr(nn.Parameter(torch.tensor([1.0, 2.0])))
+    out["parameter 2-D"] = repr(nn.Parameter(torch.tensor([[0.5, -1.25], [3.0, 4.0]])))
+    return out
+
+
 def main():
     golden = {
         "about": "written by test/golden/nn-train.py with torch " + torch.__version__ + "; do not edit by hand",
         "losses": losses(),
         "schedulers": schedulers(),
+        "modules": modules(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn-train.json")
     with open(path, "w") as f:
