@@ -1,5 +1,6 @@
 /** The nn namespace: functional ops of the lectures, losses, modules and layers. */
 export { conv1d, conv2d } from "./conv";
+export { pad } from "./pad";
 export { tile, avgpool2d, maxpool2d } from "./pool";
 export type { Kernel2d } from "./pool";
 export { max, argmax, softmax, logsoftmax } from "./softmax";

@@ -163,12 +163,24 @@ def modules():
     return out
 
 
+def padding():
+    """F.pad with a constant frame; gradients flow to the input's elements only."""
+    x = torch.randn(2, 3, 4)
+    cases = {}
+    for name, amounts, value in [("last dim", (1, 2), 0.0), ("two dims", (0, 1, 2, 1), 0.5),
+                                 ("three dims", (1, 1, 0, 0, 2, 0), -3.0)]:
+        cases[name] = {"inputs": [tolist(x)], "pad": list(amounts), "fill": value,
+                       **with_grad(lambda a: F.pad(a, amounts, value=value), x)}
+    return cases
+
+
 def main():
     golden = {
         "about": "written by test/golden/nn-train.py with torch " + torch.__version__ + "; do not edit by hand",
         "losses": losses(),
         "schedulers": schedulers(),
         "modules": modules(),
+        "pad": padding(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn-train.json")
     with open(path, "w") as f:
