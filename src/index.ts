@@ -21,4 +21,5 @@ export * as nn from "./nn";
 export { save, load } from "./nn/save";
 export * as plot from "./plot";
 export * as optim from "./optim";
+export * as data from "./loader";
 export * as datasets from "./datasets";
