@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "fs";
 import { createRequire } from "module";
-import { check } from "../errors";
+import { check, checkInteger, checkOptions, describe } from "../errors";
 import { Generator, defaultGenerator } from "../data/random";
 import { fromStorage } from "../tensor/create";
 import { Tensor } from "../tensor/tensor";
@@ -61,17 +61,21 @@ function digitFiles(): Float64Array[] {
 
 /** Interleaved digits of a split: position k is class k % 10, its (k / 10)-th image in that split. */
 export function mnist(options: MnistOptions = {}): MnistDigits {
-  const { count = 1000, offset = 0, split = "train", shuffle = false } = options;
-  check(split === "train" || split === "test", "mnist", () => `split must be "train" or "test", got ${JSON.stringify(split)}`);
-  check(Number.isInteger(count) && count > 0, "mnist", () => `count must be a positive integer, got ${count}`);
-  check(Number.isInteger(offset) && offset >= 0, "mnist", () => `offset must be a non-negative integer, got ${offset}`);
+  checkOptions(options, "mnist", ["count", "offset", "split", "shuffle", "generator"]);
+  const { count = 1000, offset = 0, split = "train", shuffle = false, generator } = options;
+  check(split === "train" || split === "test", "mnist", () => `split must be "train" or "test", got ${describe(split)}`);
+  checkInteger(count, "mnist", "count", 1);
+  checkInteger(offset, "mnist", "offset", 0);
+  check(typeof shuffle === "boolean", "mnist", () => `shuffle must be true or false, got ${describe(shuffle)}`);
+  check(generator === undefined || generator instanceof Generator, "mnist", () =>
+    `generator must be a Generator (new Generator(seed)), got ${describe(generator)}`);
   const files = digitFiles();
   const perClass = files.map((f) => f.length / PIXELS);
   const available = CLASSES * (split === "test" ? TEST_PER_CLASS : Math.min(...perClass) - TEST_PER_CLASS);
   check(offset + count <= available, "mnist", () =>
     `the ${split} split holds ${available} digits; offset ${offset} + count ${count} goes past its end`);
 
-  const order = shuffle ? (options.generator ?? defaultGenerator()).permutation(count) : null;
+  const order = shuffle ? (generator ?? defaultGenerator()).permutation(count) : null;
   const pixels = new Float64Array(count * PIXELS);
   const labels = new Float64Array(count);
   const ids = new Array<number>(count);

@@ -3,7 +3,7 @@
  * (a half-plane, a diagonal, two bands, xor, a circle) or two interleaved spirals. Linear models solve
  * the first two; the rest need hidden layers, which is what the notebooks show.
  */
-import { check } from "../errors";
+import { check, checkInteger, describe } from "../errors";
 import { Generator, defaultGenerator } from "../data/random";
 import { fromStorage } from "../tensor/create";
 import { Tensor } from "../tensor/tensor";
@@ -25,14 +25,16 @@ function points(name: string, xs: readonly (readonly [number, number])[], labels
   return { name, n, X: fromStorage(Float64Array.from(xs.flat()), [n, 2]), y: fromStorage(Float64Array.from(labels), [n]) };
 }
 
-function checkCount(name: string, n: number): void {
-  check(Number.isInteger(n) && n > 0, name, () => `n must be a positive integer, got ${n}`);
+function checkCount(name: string, n: unknown, generator?: unknown): void {
+  checkInteger(n, name, "n", 1);
+  check(generator === undefined || generator instanceof Generator, name, () =>
+    `generator must be a Generator (new Generator(seed)), got ${describe(generator)}`);
 }
 
 /** Uniform points labelled 1 where `rule` holds; x0 then x1 drawn per point, as minitorch's make_pts. */
 function byRule(name: string, rule: (x0: number, x1: number) => boolean): PointsMaker {
   return (n, generator = defaultGenerator()) => {
-    checkCount(name, n);
+    checkCount(name, n, generator);
     const xs = Array.from({ length: n }, () => [generator.random(), generator.random()] as const);
     return points(name, xs, xs.map(([a, b]) => (rule(a, b) ? 1 : 0)));
   };
