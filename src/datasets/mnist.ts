@@ -63,7 +63,8 @@ function digitFiles(): Float64Array[] {
 export function mnist(options: MnistOptions = {}): MnistDigits {
   checkOptions(options, "mnist", ["count", "offset", "split", "shuffle", "generator"]);
   const { count = 1000, offset = 0, split = "train", shuffle = false, generator } = options;
-  check(split === "train" || split === "test", "mnist", () => `split must be "train" or "test", got ${describe(split)}`);
+  check(split === "train" || split === "test", "mnist", () =>
+    `split must be "train" or "test", got ${describe(split)}`);
   checkInteger(count, "mnist", "count", 1);
   checkInteger(offset, "mnist", "offset", 0);
   check(typeof shuffle === "boolean", "mnist", () => `shuffle must be true or false, got ${describe(shuffle)}`);

@@ -8,7 +8,8 @@ import { checkTensor } from "./check-tensor";
 
 /** Validates a drop probability: a number in [0, 1]. */
 export function checkRate(op: string, rate: unknown): asserts rate is number {
-  check(typeof rate === "number" && rate >= 0 && rate <= 1, op, () => `rate must be a number in [0, 1], got ${describe(rate)}`);
+  check(typeof rate === "number" && rate >= 0 && rate <= 1, op, () =>
+    `rate must be a number in [0, 1], got ${describe(rate)}`);
 }
 
 /** Inverted dropout of `input` with drop probability `rate`; the identity when not training or rate is 0. */

@@ -17,5 +17,7 @@ export { uniformFanIn } from "./init";
 export type { BiasOptions } from "./init";
 export { Linear } from "./linear";
 export { Conv1d, Conv2d } from "./conv-layers";
-export { ReLU, Sigmoid, Tanh, Softplus, GELU, Step, Softmax, LogSoftmax, MaxPool2d, AvgPool2d, Flatten, Dropout } from "./layers";
+export {
+  ReLU, Sigmoid, Tanh, Softplus, GELU, Step, Softmax, LogSoftmax, MaxPool2d, AvgPool2d, Flatten, Dropout,
+} from "./layers";
 export { Sequential } from "./sequential";

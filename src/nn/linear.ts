@@ -33,6 +33,7 @@ export class Linear extends Module {
   }
 
   protected extraRepr(): string {
-    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias === null ? "False" : "True"}`;
+    const bias = this.bias === null ? "False" : "True";
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${bias}`;
   }
 }

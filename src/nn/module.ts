@@ -171,8 +171,9 @@ export abstract class Module {
     const unexpectedKeys = Object.keys(stateDict).filter((name) => !own.has(name));
     const problems: string[] = [];
     if (strict) {
-      if (missingKeys.length > 0) problems.push(`missing key(s) ${missingKeys.map((k) => `"${k}"`).join(", ")}`);
-      if (unexpectedKeys.length > 0) problems.push(`unexpected key(s) ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}`);
+      const quoted = (keys: string[]) => keys.map((k) => `"${k}"`).join(", ");
+      if (missingKeys.length > 0) problems.push(`missing key(s) ${quoted(missingKeys)}`);
+      if (unexpectedKeys.length > 0) problems.push(`unexpected key(s) ${quoted(unexpectedKeys)}`);
     }
     const loads = params.filter(([name]) => name in stateDict);
     for (const [name, p] of loads) {

@@ -40,7 +40,8 @@ export function pad(input: Tensor, amounts: readonly number[], value = 0): Tenso
     describe(amounts));
   check(amounts.every((p) => Number.isInteger(p) && p >= 0), "pad", () =>
     `amounts must be integers >= 0, got ${fmtShape(amounts)}`);
-  check(typeof value === "number" && !Number.isNaN(value), "pad", () => `value must be a number, got ${describe(value)}`);
+  check(typeof value === "number" && !Number.isNaN(value), "pad", () =>
+    `value must be a number, got ${describe(value)}`);
   const before = input.shape.map(() => 0);
   const after = input.shape.map(() => 0);
   for (let i = 0; i < amounts.length / 2; i++) {

@@ -13,10 +13,12 @@ const VERSION = 1;
 
 type JsonNumber = number | "NaN" | "Infinity" | "-Infinity";
 
-const encode = (v: number): JsonNumber => (Number.isFinite(v) ? v : Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+const encode = (v: number): JsonNumber =>
+  Number.isFinite(v) ? v : Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
 const decode = (v: unknown): number =>
   typeof v === "number" ? v : v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : NaN;
-const isEncoded = (v: unknown): boolean => typeof v === "number" || v === "NaN" || v === "Infinity" || v === "-Infinity";
+const isEncoded = (v: unknown): boolean =>
+  typeof v === "number" || v === "NaN" || v === "Infinity" || v === "-Infinity";
 
 /** The JSON text of a state dict (a copy of its values: later training does not change it). */
 export function stateDictToJSON(stateDict: StateDict, op = "stateDictToJSON"): string {
@@ -39,7 +41,8 @@ export function stateDictFromJSON(text: string, source = "the text", op = "state
   const doc = parsed as { format?: unknown; version?: unknown; tensors?: unknown };
   check(typeof doc === "object" && doc !== null && doc.format === FORMAT, op, () =>
     `${source} is not a saved state dict (no "format": "${FORMAT}")`);
-  check(doc.version === VERSION, op, () => `${source} has version ${describe(doc.version)}; this library reads version ${VERSION}`);
+  check(doc.version === VERSION, op, () =>
+    `${source} has version ${describe(doc.version)}; this library reads version ${VERSION}`);
   check(typeof doc.tensors === "object" && doc.tensors !== null, op, () => `${source} has no "tensors" object`);
   const out: StateDict = {};
   for (const [name, entry] of Object.entries(doc.tensors as Record<string, { shape?: unknown; values?: unknown }>)) {

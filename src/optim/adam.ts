@@ -27,12 +27,14 @@ export class Adam extends Optimizer {
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params, "Adam", options?.lr ?? 1e-3, options, ["lr", "betas", "eps", "weightDecay"]);
     const betas: unknown = options.betas ?? [0.9, 0.999];
-    check(Array.isArray(betas) && betas.length === 2, "Adam", () => `betas must be two numbers [b1, b2], got ${describe(betas)}`);
+    check(Array.isArray(betas) && betas.length === 2, "Adam", () =>
+      `betas must be two numbers [b1, b2], got ${describe(betas)}`);
     this.betas = [betas[0], betas[1]];
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0;
     this.betas.forEach((b, i) =>
-      check(typeof b === "number" && b >= 0 && b < 1, "Adam", () => `betas[${i}] must be in [0, 1), got ${describe(b)}`));
+      check(typeof b === "number" && b >= 0 && b < 1, "Adam", () =>
+        `betas[${i}] must be in [0, 1), got ${describe(b)}`));
     checkNonNegative("Adam", "eps", this.eps);
     checkNonNegative("Adam", "weightDecay", this.weightDecay);
   }

@@ -15,7 +15,8 @@ export abstract class LRScheduler {
   lastEpoch = 0;
 
   protected constructor(readonly optimizer: Optimizer, name: string) {
-    check(optimizer instanceof Optimizer, name, () => `expected an optimizer such as new optim.SGD(...), got ${describe(optimizer)}`);
+    check(optimizer instanceof Optimizer, name, () =>
+      `expected an optimizer such as new optim.SGD(...), got ${describe(optimizer)}`);
     this.baseLr = optimizer.lr;
   }
 

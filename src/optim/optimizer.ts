@@ -14,9 +14,16 @@ export abstract class Optimizer {
   readonly params: readonly Tensor[];
   private rate = 0;
 
-  protected constructor(params: Iterable<Tensor>, protected readonly name: string, lr: unknown, options: object | undefined,
-    known: readonly string[]) {
-    check(!(params instanceof Module), name, () => `expected the model's parameters, got a ${params.constructor.name}; pass model.parameters()`);
+  /** Checks the parameters, the options' names (`known`) and the learning rate. */
+  protected constructor(
+    params: Iterable<Tensor>,
+    protected readonly name: string,
+    lr: unknown,
+    options: object | undefined,
+    known: readonly string[],
+  ) {
+    check(!(params instanceof Module), name, () =>
+      `expected the model's parameters, got a ${params.constructor.name}; pass model.parameters()`);
     check(params !== null && typeof (params as Partial<Iterable<Tensor>>)?.[Symbol.iterator] === "function", name, () =>
       `expected an iterable of parameters such as model.parameters(), got ${describe(params)}`);
     checkOptions(options, name, known);
@@ -24,7 +31,8 @@ export abstract class Optimizer {
     check(this.params.length > 0, name, () => "got an empty parameter list");
     this.params.forEach((p, i) => {
       check(p instanceof Tensor && p.isLeaf() && p.requiresGrad, name, () =>
-        `parameter ${i} must be a leaf tensor that requires grad (an nn.Parameter, or tensor(..., { requiresGrad: true }))` +
+        `parameter ${i} must be a leaf tensor that requires grad ` +
+        "(an nn.Parameter, or tensor(..., { requiresGrad: true }))" +
         (p instanceof Tensor ? "" : `, got ${describe(p)}`));
       check(p.isContiguous(), name, () =>
         `parameter ${i} (shape ${fmtShape(p.shape)}) is a non-contiguous view; optimizers update storage in place`);
@@ -62,13 +70,16 @@ export abstract class Optimizer {
   }
 
   private checkedGradient(p: Tensor, grad: Tensor, i: number): Float64Array {
-    check(grad instanceof Tensor, this.name, () => `parameter ${i}'s .grad must be a Tensor or null, got ${describe(grad)}`);
+    check(grad instanceof Tensor, this.name, () =>
+      `parameter ${i}'s .grad must be a Tensor or null, got ${describe(grad)}`);
     check(grad.dims === p.dims && grad.shape.every((d, k) => d === p.shape[k]), this.name, () =>
-      `gradient of shape ${fmtShape(grad.shape)} does not match parameter ${i} of shape ${fmtShape(p.shape)}; no parameter was changed`);
+      `gradient of shape ${fmtShape(grad.shape)} does not match parameter ${i} of shape ${fmtShape(p.shape)}; ` +
+      "no parameter was changed");
     const values = Float64Array.from(grad.toFlat());
     const bad = values.findIndex((v) => !Number.isFinite(v));
     check(bad < 0, this.name, () =>
-      `gradient of parameter ${i} (shape ${fmtShape(p.shape)}) holds ${values[bad]} at flat index ${bad}; no parameter was changed`);
+      `gradient of parameter ${i} (shape ${fmtShape(p.shape)}) holds ${values[bad]} at flat index ${bad}; ` +
+      "no parameter was changed");
     return values;
   }
 

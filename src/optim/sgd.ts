@@ -21,7 +21,8 @@ export class SGD extends Optimizer {
   private readonly velocity: (Float64Array | undefined)[] = [];
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
-    check(typeof options === "object" && options !== null, "SGD", () => "options { lr } are required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
+    check(typeof options === "object" && options !== null, "SGD", () =>
+      "options { lr } are required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
     super(params, "SGD", options.lr, options, ["lr", "momentum", "weightDecay"]);
     this.momentum = options.momentum ?? 0;
     this.weightDecay = options.weightDecay ?? 0;

@@ -174,6 +174,45 @@ def padding():
     return cases
 
 
+def conv_and_pool():
+    """Convolutions and poolings with padding and stride, as our options name them ("options"); the
+    lecture's default convolution as PyTorch writes it (right / bottom padding k - 1, then a valid conv)."""
+    x1, w1, b1 = torch.randn(2, 3, 9), torch.randn(4, 3, 3), torch.randn(4)
+    w1even = torch.randn(2, 3, 4)
+    x2, w2, b2 = torch.randn(2, 2, 7, 6), torch.randn(3, 2, 3, 2), torch.randn(3)
+    img = torch.randn(2, 2, 7, 8)
+    cases = []
+
+    def conv(name, fn, inputs, options, **kwargs):
+        cases.append({"op": name, "options": options, "inputs": [tolist(t) for t in inputs],
+                      **with_grad(lambda *a: fn(*a, **kwargs), *inputs)})
+
+    for options in [{"padding": 1}, {"stride": 2}, {"padding": 2, "stride": 3}, {"padding": "same"},
+                    {"padding": "valid"}, {"padding": 0, "stride": 1}, {"padding": [4]}]:
+        conv("conv1d", F.conv1d, [x1, w1, b1], options, **options)
+    conv("conv1d", F.conv1d, [x1, w1even], {"padding": "same"}, padding="same")
+    conv("conv1d", lambda a, w: F.conv1d(F.pad(a, (0, 2)), w), [x1, w1], None)
+    conv("conv1d", lambda a, w: F.conv1d(F.pad(a, (0, 2)), w, stride=2), [x1, w1], {"padding": "lecture", "stride": 2})
+    for options, kw in [({"padding": 1}, {"padding": 1}), ({"padding": [2, 0]}, {"padding": (2, 0)}),
+                        ({"stride": 2}, {"stride": 2}), ({"stride": [2, 3], "padding": [1, 2]},
+                                                         {"stride": (2, 3), "padding": (1, 2)}),
+                        ({"padding": "same"}, {"padding": "same"})]:
+        conv("conv2d", F.conv2d, [x2, w2, b2], options, **kw)
+    conv("conv2d", lambda a, w, b: F.conv2d(F.pad(a, (0, 1, 0, 2)), w, b), [x2, w2, b2], None)
+    for fn, name in [(F.max_pool2d, "maxpool2d"), (F.avg_pool2d, "avgpool2d")]:
+        for kernel, options, kw in [
+            (2, {"stride": 2}, {"stride": 2}),
+            (2, {"stride": 1}, {"stride": 1}),
+            (3, {"stride": 2, "padding": 1}, {"stride": 2, "padding": 1}),
+            ([3, 2], {"stride": [2, 1], "padding": [1, 1]}, {"stride": (2, 1), "padding": (1, 1)}),
+            ([2, 4], {"padding": [1, 2]}, {"padding": (1, 2)}),
+        ]:
+            k = kernel if isinstance(kernel, int) else tuple(kernel)
+            cases.append({"op": name, "kernel": kernel, "options": options, "inputs": [tolist(img)],
+                          **with_grad(lambda a: fn(a, k, **kw), img)})
+    return cases
+
+
 def main():
     golden = {
         "about": "written by test/golden/nn-train.py with torch " + torch.__version__ + "; do not edit by hand",
@@ -181,6 +220,7 @@ def main():
         "schedulers": schedulers(),
         "modules": modules(),
         "pad": padding(),
+        "conv": conv_and_pool(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn-train.json")
     with open(path, "w") as f:
