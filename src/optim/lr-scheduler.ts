@@ -37,6 +37,17 @@ export abstract class LRScheduler {
   protected abstract nextLr(lr: number, epoch: number): number;
 }
 
+/** Checks a schedule's period (an integer >= 1) and its one option (a number >= 0, `fallback` if absent),
+ * returning the option's value. */
+function checkSchedule<O extends object>(op: string, periodName: string, period: number, options: O,
+  optionName: keyof O & string, fallback: number): number {
+  checkInteger(period, op, periodName, 1);
+  checkOptions(options, op, [optionName]);
+  const value = options[optionName] ?? fallback;
+  checkNonNegative(op, optionName, value);
+  return value;
+}
+
 /** StepLR options: the decay factor. */
 export interface StepLROptions {
   /** Multiplies the lr every stepSize epochs (default 0.1). */
@@ -49,10 +60,7 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, readonly stepSize: number, options: StepLROptions = {}) {
     super(optimizer, "StepLR");
-    checkInteger(stepSize, "StepLR", "stepSize", 1);
-    checkOptions(options, "StepLR", ["gamma"]);
-    this.gamma = options.gamma ?? 0.1;
-    checkNonNegative("StepLR", "gamma", this.gamma);
+    this.gamma = checkSchedule("StepLR", "stepSize", stepSize, options, "gamma", 0.1);
   }
 
   protected nextLr(lr: number, epoch: number): number {
@@ -74,10 +82,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, readonly tMax: number, options: CosineAnnealingLROptions = {}) {
     super(optimizer, "CosineAnnealingLR");
-    checkInteger(tMax, "CosineAnnealingLR", "tMax", 1);
-    checkOptions(options, "CosineAnnealingLR", ["etaMin"]);
-    this.etaMin = options.etaMin ?? 0;
-    checkNonNegative("CosineAnnealingLR", "etaMin", this.etaMin);
+    this.etaMin = checkSchedule("CosineAnnealingLR", "tMax", tMax, options, "etaMin", 0);
   }
 
   protected nextLr(lr: number, epoch: number): number {
