@@ -88,7 +88,8 @@ describe("Linear", () => {
   });
 
   it("validates its arguments and its input", () => {
-    expect(() => new nn.Linear(0, 3)).toThrow(new MiniTorchError("Linear: inFeatures must be an integer >= 1, got the number 0"));
+    expect(() => new nn.Linear(0, 3))
+      .toThrow(new MiniTorchError("Linear: inFeatures must be an integer >= 1, got the number 0"));
     expect(() => new nn.Linear(2, 1.5)).toThrow("Linear: outFeatures must be an integer >= 1, got the number 1.5");
     expect(() => new nn.Linear(4, 2).forward(tensor([[1, 2, 3], [4, 5, 6]]))).toThrow(
       new MiniTorchError("Linear: expected input with last dim 4, got shape [2,3]"));
@@ -133,15 +134,20 @@ describe("Conv1d / Conv2d", () => {
   });
 
   it("validate sizes, kernel shapes and the input", () => {
-    expect(() => new nn.Conv1d(0, 2, 3)).toThrow(new MiniTorchError("Conv1d: inChannels must be an integer >= 1, got the number 0"));
+    expect(() => new nn.Conv1d(0, 2, 3))
+      .toThrow(new MiniTorchError("Conv1d: inChannels must be an integer >= 1, got the number 0"));
     expect(() => new nn.Conv1d(1, 2, 0)).toThrow("Conv1d: kernel size must be a positive integer, got [0]");
-    expect(() => new nn.Conv2d(1, -2, [3, 3])).toThrow("Conv2d: outChannels must be an integer >= 1, got the number -2");
+    expect(() => new nn.Conv2d(1, -2, [3, 3]))
+      .toThrow("Conv2d: outChannels must be an integer >= 1, got the number -2");
     expect(() => new nn.Conv2d(1, 2, [3, 0])).toThrow("Conv2d: kernel size must be 2 positive integers, got [3,0]");
-    expect(() => new nn.Conv2d(1, 2, 3 as unknown as [number, number])).toThrow("Conv2d: kernel must be [kh, kw], got 3");
-    expect(() => new nn.Conv2d(1, 2, [3] as unknown as [number, number])).toThrow("Conv2d: kernel must be [kh, kw], got [3]");
+    expect(() => new nn.Conv2d(1, 2, 3 as unknown as [number, number]))
+      .toThrow("Conv2d: kernel must be [kh, kw], got 3");
+    expect(() => new nn.Conv2d(1, 2, [3] as unknown as [number, number]))
+      .toThrow("Conv2d: kernel must be [kh, kw], got [3]");
     expect(() => new nn.Conv2d(3, 4, [3, 3]).forward(randn(2, 1, 8, 8))).toThrow(
       new MiniTorchError("Conv2d: expected input [batch, 3, height, width], got shape [2,1,8,8]"));
-    expect(() => new nn.Conv1d(2, 4, 3).forward(randn(2, 8))).toThrow("Conv1d: expected input [batch, 2, width], got shape [2,8]");
+    expect(() => new nn.Conv1d(2, 4, 3).forward(randn(2, 8)))
+      .toThrow("Conv1d: expected input [batch, 2, width], got shape [2,8]");
   });
 });
 
@@ -153,7 +159,8 @@ describe("parameterless modules", () => {
 
   it("apply their functional op", () => {
     const t = x();
-    const same = (m: nn.Module, expected: Tensor, input = t) => expect(m.forward(input).toFlat()).toEqual(expected.toFlat());
+    const same = (m: nn.Module, expected: Tensor, input = t) => expect(m.forward(input).toFlat())
+      .toEqual(expected.toFlat());
     same(new nn.ReLU(), nn.relu(t));
     same(new nn.Sigmoid(), nn.sigmoid(t));
     same(new nn.Tanh(), nn.tanh(t));
@@ -189,8 +196,10 @@ describe("parameterless modules", () => {
   });
 
   it("validate their arguments", () => {
-    expect(() => new nn.Dropout(1.5)).toThrow(new MiniTorchError("Dropout: rate must be a number in [0, 1], got the number 1.5"));
-    expect(() => new nn.MaxPool2d([2, 0])).toThrow("MaxPool2d: kernel must be [kh, kw], two positive integers, got [2,0]");
+    expect(() => new nn.Dropout(1.5))
+      .toThrow(new MiniTorchError("Dropout: rate must be a number in [0, 1], got the number 1.5"));
+    expect(() => new nn.MaxPool2d([2, 0]))
+      .toThrow("MaxPool2d: kernel must be [kh, kw], two positive integers, got [2,0]");
     expect(() => new nn.AvgPool2d([2] as unknown as [number, number])).toThrow("AvgPool2d: kernel must be [kh, kw]");
     expect(() => new nn.Flatten().forward(tensor([1, 2]))).toThrow(
       "Flatten: expected input [batch, ...] with at least 2 dims, got shape [2]");

@@ -92,7 +92,8 @@ describe("crossEntropy", () => {
 
   it("the bound CE >= log(2) * 1[prediction wrong] holds for every example", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom(0.1, 1, 5), (c, seed, scale) => {
+      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom(0.1, 1, 5),
+        (c, seed, scale) => {
         manualSeed(seed);
         const row = randn(1, c).mul(scale);
         const values = row.toFlat();
@@ -153,7 +154,8 @@ describe("hingeLoss", () => {
     const scores = randn(6, 4);
     const ys = [0, 1, 2, 3, 2, 1];
     const ref =
-      rows(scores).reduce((s, row, i) => s + Math.max(Math.max(...row.filter((_, k) => k !== ys[i])) - row[ys[i]] + 1, 0), 0) / 6;
+      rows(scores).reduce((s, row, i) =>
+        s + Math.max(Math.max(...row.filter((_, k) => k !== ys[i])) - row[ys[i]] + 1, 0), 0) / 6;
     expect(nn.hingeLoss(scores, ys).item()).toBeCloseTo(ref, 14);
   });
 
@@ -177,7 +179,8 @@ describe("binaryCrossEntropy", () => {
     // soft targets too, on a 2-D batch
     const p2 = [[0.3, 0.8], [0.5, 0.99]];
     const t2 = [[0.25, 1], [0.5, 0]];
-    const ref2 = -p2.flat().reduce((s, pi, i) => s + t2.flat()[i] * Math.log(pi) + (1 - t2.flat()[i]) * Math.log(1 - pi), 0) / 4;
+    const ref2 = -p2.flat().reduce((s, pi, i) =>
+      s + t2.flat()[i] * Math.log(pi) + (1 - t2.flat()[i]) * Math.log(1 - pi), 0) / 4;
     expect(nn.binaryCrossEntropy(tensor(p2), tensor(t2)).item()).toBeCloseTo(ref2, 14);
   });
 
@@ -202,7 +205,8 @@ describe("binaryCrossEntropy", () => {
     expect(() => nn.binaryCrossEntropy(tensor([0.5, 0.5]), tensor([[1, 0]]))).toThrow(
       /^binaryCrossEntropy: probabilities \[2\] and targets \[1,2\] must have the same shape/,
     );
-    expect(() => nn.binaryCrossEntropy(tensor([1.5]), tensor([1]))).toThrow(/^binaryCrossEntropy: probabilities must lie in \[0, 1\]/);
+    expect(() => nn.binaryCrossEntropy(tensor([1.5]), tensor([1])))
+      .toThrow(/^binaryCrossEntropy: probabilities must lie in \[0, 1\]/);
     expect(() => nn.binaryCrossEntropy(tensor([-0.1]), tensor([1]))).toThrow(MiniTorchError);
   });
 });
@@ -252,7 +256,8 @@ describe("entropy and KL divergence", () => {
 
   it("KL = 0 only if p = q: a different q gives a strictly positive value", () => {
     fc.assert(
-      fc.property(distribution(5), fc.integer({ min: 0, max: 4 }), fc.double({ min: 0.05, max: 0.5, noNaN: true }), (p, k, eps) => {
+      fc.property(distribution(5), fc.integer({ min: 0, max: 4 }), fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+        (p, k, eps) => {
         // move mass eps * p_j from every j != k to k: q != p
         const q = p.map((v, j) => (j === k ? v + eps * (1 - v) : v * (1 - eps)));
         expect(nn.klDivergence(tensor(p), tensor(q)).item()).toBeGreaterThan(0);
@@ -261,7 +266,7 @@ describe("entropy and KL divergence", () => {
     );
   });
 
-  it("KL(p || p) = 0 also when p has zero entries (0 log 0 = 0), and zero-probability outcomes of p add nothing", () => {
+  it("KL(p || p) = 0 also when p has zero entries (0 log 0 = 0); zero-probability outcomes of p add nothing", () => {
     const p = tensor([0, 0.5, 0, 0.5]);
     expect(nn.klDivergence(p, p).item() + 0).toBe(0);
     const rowsPQ = [[1, 0, 0], [0, 0.25, 0.75]];
@@ -291,7 +296,8 @@ describe("entropy and KL divergence", () => {
 
   it("rejects negative probabilities", () => {
     expect(() => nn.entropy(tensor([0.5, -0.1, 0.6]))).toThrow(/^entropy: expects probabilities \(>= 0\)/);
-    expect(() => nn.klDivergence(tensor([0.5, 0.5]), tensor([1.5, -0.5]))).toThrow(/^klDivergence: expects probabilities/);
+    expect(() => nn.klDivergence(tensor([0.5, 0.5]), tensor([1.5, -0.5])))
+      .toThrow(/^klDivergence: expects probabilities/);
   });
 });
 
@@ -322,7 +328,8 @@ describe("gradient checks of every loss wrt its scores / probabilities", () => {
   /** Scores [N, C] and N labels in range. */
   const batch = fc
     .record({ n: fc.integer({ min: 1, max: 5 }), c: fc.integer({ min: 2, max: 6 }) })
-    .chain(({ n, c }) => fc.tuple(tensorOf([n, c]), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })));
+    .chain(({ n, c }) =>
+      fc.tuple(tensorOf([n, c]), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })));
 
   it("crossEntropy and nllLoss", () => {
     fc.assert(
@@ -350,7 +357,8 @@ describe("gradient checks of every loss wrt its scores / probabilities", () => {
   it("binaryCrossEntropy wrt probabilities and targets", () => {
     fc.assert(
       fc.property(
-        shapes(3, 4).chain((shape) => fc.tuple(tensorOf(shape, { min: 0.02, max: 0.98 }), tensorOf(shape, { min: 0, max: 1 }))),
+        shapes(3, 4).chain((shape) =>
+          fc.tuple(tensorOf(shape, { min: 0.02, max: 0.98 }), tensorOf(shape, { min: 0, max: 1 }))),
         ([p, t]) => {
           gradCheck((a, b) => nn.binaryCrossEntropy(a, b), [p, t]);
         },
@@ -408,15 +416,19 @@ describe("label errors", () => {
 
   it("a wrong number of labels (or labels that are not 1-D) names both shapes", () => {
     for (const [name, loss] of losses) {
-      expect(() => loss(scores, [0, 1, 2])).toThrow(`${name}: expected 2 labels (one per row of scores [2,3]), got labels of shape [3]`);
-      expect(() => loss(scores, tensor([[0], [1]]))).toThrow(`${name}: expected 2 labels (one per row of scores [2,3]), got labels of shape [2,1]`);
+      expect(() => loss(scores, [0, 1, 2]))
+        .toThrow(`${name}: expected 2 labels (one per row of scores [2,3]), got labels of shape [3]`);
+      expect(() => loss(scores, tensor([[0], [1]])))
+        .toThrow(`${name}: expected 2 labels (one per row of scores [2,3]), got labels of shape [2,1]`);
     }
   });
 
   it("scores that are not 2-D", () => {
     for (const [name, loss] of losses) {
-      expect(() => loss(tensor([0.1, 0.9]), [1])).toThrow(`${name}: scores must be 2-D [batch, classes], got shape [2]`);
-      expect(() => loss(rand(2, 3, 4), [1, 0])).toThrow(`${name}: scores must be 2-D [batch, classes], got shape [2,3,4]`);
+      expect(() => loss(tensor([0.1, 0.9]), [1]))
+        .toThrow(`${name}: scores must be 2-D [batch, classes], got shape [2]`);
+      expect(() => loss(rand(2, 3, 4), [1, 0]))
+        .toThrow(`${name}: scores must be 2-D [batch, classes], got shape [2,3,4]`);
     }
   });
 });
@@ -469,7 +481,8 @@ describe("every loss and reduction against PyTorch (test/golden/nn-train.json)",
       out.mul(tensor(c.weights)).sum().backward();
       // at p = 0 or 1 PyTorch divides by its EPSILON 1e-12 stored as a float32 (9.99999996e-13): 4e-9 apart
       const rtol = name.includes("edges") ? 1e-8 : 1e-12;
-      c.grads.forEach((g, k) => expectNestedClose((inputs[k].grad as Tensor).toArray(), g, 1e-12, rtol, `${name} grad ${k}`));
+      c.grads.forEach((g, k) =>
+        expectNestedClose((inputs[k].grad as Tensor).toArray(), g, 1e-12, rtol, `${name} grad ${k}`));
     });
   }
 });
@@ -500,7 +513,8 @@ describe("reduction", () => {
       ["klDivergence", (o) => nn.klDivergence(t, t, -1, o as nn.LossOptions)],
     ];
     for (const [name, call] of calls) {
-      expectError(() => call({ reduction: "avg" }), `${name}: reduction must be "mean", "sum" or "none", got a string "avg"`);
+      expectError(() => call({ reduction: "avg" }),
+        `${name}: reduction must be "mean", "sum" or "none", got a string "avg"`);
       expectError(() => call({ reduction: "batchmean" }), `${name}: reduction`, "batchmean");
       expectError(() => call({ reduce: "sum" }), `${name}: unknown option reduce (known: reduction)`);
       expectError(() => call("sum"), `${name}: options must be an object`, `a string "sum"`);
@@ -529,7 +543,9 @@ describe("mseLoss and binaryCrossEntropyWithLogits", () => {
 
   it("gradients wrt both arguments match central differences, over random shapes and values", () => {
     fc.assert(
-      fc.property(shapes(3, 4).chain((s) => fc.tuple(tensorOf(s), tensorOf(s, { min: -8, max: 8 }), tensorOf(s, { min: 0, max: 1 }))),
+      fc.property(
+        shapes(3, 4).chain((s) =>
+          fc.tuple(tensorOf(s), tensorOf(s, { min: -8, max: 8 }), tensorOf(s, { min: 0, max: 1 }))),
         ([a, logits, t]) => {
           for (const reduction of ["mean", "sum", "none"] as const) {
             gradCheck((x, y) => nn.mseLoss(x, y, { reduction }), [a, t]);
@@ -564,16 +580,19 @@ describe("bad input to losses", () => {
   it("a plain array where a Tensor is required names the op, the argument and what came", () => {
     expectError(() => nn.crossEntropy([[1, 2]] as unknown as Tensor, [0]),
       "crossEntropy: expected a Tensor for scores, got an array [[...]]; wrap it with tensor([...])");
-    expectError(() => nn.mseLoss(tensor([1]), [1] as unknown as Tensor), "mseLoss: expected a Tensor for target, got an array [1]");
+    expectError(() => nn.mseLoss(tensor([1]), [1] as unknown as Tensor),
+      "mseLoss: expected a Tensor for target, got an array [1]");
     expectError(() => nn.binaryCrossEntropyWithLogits(0.5 as unknown as Tensor, tensor([1])),
       "binaryCrossEntropyWithLogits: expected a Tensor for logits, got the number 0.5; wrap it with tensor(0.5)");
-    expectError(() => nn.klDivergence(tensor([1]), undefined as unknown as Tensor), "klDivergence: expected a Tensor for q, got undefined");
+    expectError(() => nn.klDivergence(tensor([1]), undefined as unknown as Tensor),
+      "klDivergence: expected a Tensor for q, got undefined");
     expectError(() => nn.nllLoss(tensor([[0, 0]]), 1 as unknown as number[]),
       "nllLoss: labels must be a Tensor or an array of class indices, got the number 1");
   });
 
   it("elementwise losses do not broadcast: different shapes are an error naming both", () => {
-    expectError(() => nn.mseLoss(tensor([[1, 2]]), tensor([1, 2])), "mseLoss: input [1,2] and target [2] must have the same shape");
+    expectError(() => nn.mseLoss(tensor([[1, 2]]), tensor([1, 2])),
+      "mseLoss: input [1,2] and target [2] must have the same shape");
     expectError(() => nn.binaryCrossEntropyWithLogits(tensor([1, 2]), tensor([1])),
       "binaryCrossEntropyWithLogits: logits [2] and targets [1] must have the same shape");
   });

@@ -39,7 +39,8 @@ describe("schedulers against PyTorch (test/golden/nn-train.json)", () => {
     it(`${c.scheduler}${c.manual === null ? "" : `, lr halved by hand at epoch ${c.manual}`}`, () => {
       const opt = sgd(c.lr);
       const got = lrs(opt, make[c.scheduler](opt), c.lrs.length - 1, c.manual);
-      got.forEach((v, i) => expect(Math.abs(v - c.lrs[i]), `epoch ${i}: ${v} vs PyTorch ${c.lrs[i]}`).toBeLessThan(1e-15));
+      got.forEach((v, i) =>
+        expect(Math.abs(v - c.lrs[i]), `epoch ${i}: ${v} vs PyTorch ${c.lrs[i]}`).toBeLessThan(1e-15));
     });
   }
 });
@@ -64,13 +65,18 @@ describe("closed forms", () => {
 describe("scheduler errors", () => {
   it("validate the optimizer, sizes and options", () => {
     const opt = sgd(0.1);
-    expectError(() => new optim.StepLR({ lr: 0.1 } as unknown as optim.Optimizer, 3), "StepLR: expected an optimizer such as new optim.SGD(...), got an object");
+    expectError(() => new optim.StepLR({ lr: 0.1 } as unknown as optim.Optimizer, 3),
+      "StepLR: expected an optimizer such as new optim.SGD(...), got an object");
     expectError(() => new optim.StepLR(opt, 0), "StepLR: stepSize must be an integer >= 1, got the number 0");
     expectError(() => new optim.StepLR(opt, 2.5), "StepLR: stepSize must be an integer >= 1, got the number 2.5");
-    expectError(() => new optim.StepLR(opt, 2, { gama: 0.5 } as optim.StepLROptions), "StepLR: unknown option gama (known: gamma)");
-    expectError(() => new optim.CosineAnnealingLR(opt, 10, { eta_min: 0 } as optim.CosineAnnealingLROptions), "CosineAnnealingLR: unknown option eta_min (known: etaMin)");
-    expectError(() => new optim.CosineAnnealingLR(opt, -1), "CosineAnnealingLR: tMax must be an integer >= 1, got the number -1");
-    expectError(() => new optim.CosineAnnealingLR(opt, 5, { etaMin: -1 }), "CosineAnnealingLR: etaMin must be a finite number >= 0");
+    expectError(() => new optim.StepLR(opt, 2, { gama: 0.5 } as optim.StepLROptions),
+      "StepLR: unknown option gama (known: gamma)");
+    expectError(() => new optim.CosineAnnealingLR(opt, 10, { eta_min: 0 } as optim.CosineAnnealingLROptions),
+      "CosineAnnealingLR: unknown option eta_min (known: etaMin)");
+    expectError(() => new optim.CosineAnnealingLR(opt, -1),
+      "CosineAnnealingLR: tMax must be an integer >= 1, got the number -1");
+    expectError(() => new optim.CosineAnnealingLR(opt, 5, { etaMin: -1 }),
+      "CosineAnnealingLR: etaMin must be a finite number >= 0");
     expect(opt.lr).toBe(0.1);
   });
 });

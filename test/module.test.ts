@@ -49,7 +49,8 @@ class MultiLayerNet extends nn.Module {
 
   forward(x: Tensor): Tensor {
     let out = x;
-    this.linearLayers.forEach((layer, i) => (out = this.dropout.forward(this.activations[i].forward(layer.forward(out)))));
+    this.linearLayers.forEach((layer, i) =>
+      (out = this.dropout.forward(this.activations[i].forward(layer.forward(out)))));
     return this.finalLinear.forward(out);
   }
 }
@@ -241,7 +242,8 @@ describe("Sequential", () => {
 
   it("rejects an argument that is not a Module", () => {
     expect(() => new nn.Sequential(new nn.ReLU(), (() => 1) as unknown as nn.Module)).toThrow(
-      new MiniTorchError("Sequential: argument 1 is not a Module (got a function); pass layers such as new nn.Linear(2, 8)"));
+      new MiniTorchError(
+        "Sequential: argument 1 is not a Module (got a function); pass layers such as new nn.Linear(2, 8)"));
   });
 });
 
@@ -328,7 +330,8 @@ describe("stateDict and loadStateDict", () => {
     const good = mlp().stateDict();
     const wrongShape = { ...good, "2.weight": ones(1, 4) };
     expectError(() => m.loadStateDict(wrongShape),
-      `loadStateDict: cannot load into Sequential: size mismatch for "2.weight": the state dict has shape [1,4], the model [1,3]. No parameter was changed`);
+      `loadStateDict: cannot load into Sequential: size mismatch for "2.weight": the state dict has shape [1,4], ` +
+        "the model [1,3]. No parameter was changed");
     const { "0.bias": _dropped, ...missing } = good;
     expectError(() => m.loadStateDict({ ...missing, "3.weight": ones(1) }),
       `missing key(s) "0.bias"; unexpected key(s) "3.weight"`);
@@ -342,10 +345,14 @@ describe("stateDict and loadStateDict", () => {
 
   it("rejects what is not a state dict, and unknown options", () => {
     const m = mlp();
-    expectError(() => m.loadStateDict(mlp() as unknown as nn.StateDict), "loadStateDict: expected a state dict, got the model (a Sequential); pass model.stateDict()");
-    expectError(() => m.loadStateDict([] as unknown as nn.StateDict), "loadStateDict: expected a state dict", "got an array []");
-    expectError(() => m.loadStateDict({ "0.weight": [[1, 2]] } as unknown as nn.StateDict), `entry "0.weight" of the state dict is an array [[...]], not a Tensor`);
-    expectError(() => m.loadStateDict(m.stateDict(), { strcit: false } as nn.LoadStateDictOptions), "loadStateDict: unknown option strcit (known: strict)");
+    expectError(() => m.loadStateDict(mlp() as unknown as nn.StateDict),
+      "loadStateDict: expected a state dict, got the model (a Sequential); pass model.stateDict()");
+    expectError(() => m.loadStateDict([] as unknown as nn.StateDict),
+      "loadStateDict: expected a state dict", "got an array []");
+    expectError(() => m.loadStateDict({ "0.weight": [[1, 2]] } as unknown as nn.StateDict),
+      `entry "0.weight" of the state dict is an array [[...]], not a Tensor`);
+    expectError(() => m.loadStateDict(m.stateDict(), { strcit: false } as nn.LoadStateDictOptions),
+      "loadStateDict: unknown option strcit (known: strict)");
   });
 });
 
@@ -382,8 +389,10 @@ describe("save and load through a JSON file", () => {
     writeFileSync(join(dir, "other.json"), JSON.stringify({ a: 1 }));
     expectError(() => load(join(dir, "other.json")), "is not a saved state dict");
     const model = new nn.Linear(2, 2);
-    expectError(() => save(model as unknown as nn.StateDict, join(dir, "m.json")), "save: expected a state dict, got the model (a Linear); pass model.stateDict()");
-    expectError(() => save(model.stateDict(), 3 as unknown as string), "save: path must be a file name, got the number 3");
+    expectError(() => save(model as unknown as nn.StateDict, join(dir, "m.json")),
+      "save: expected a state dict, got the model (a Linear); pass model.stateDict()");
+    expectError(() => save(model.stateDict(), 3 as unknown as string),
+      "save: path must be a file name, got the number 3");
     rmSync(dir, { recursive: true });
   });
 });

@@ -40,7 +40,8 @@ describe("pad", () => {
   it("gradient check over random shapes (permuted inputs too) and amounts", () => {
     const cases = shapes(3, 3).chain((shape) => fc.tuple(
       tensorOf(shape),
-      fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 * shape.length }).map((a) => a.slice(0, a.length - (a.length % 2))),
+      fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 * shape.length })
+        .map((a) => a.slice(0, a.length - (a.length % 2))),
       fc.double({ min: -2, max: 2, noNaN: true }),
     ));
     fc.assert(fc.property(cases, ([x, amounts, fill]) => {
@@ -51,8 +52,10 @@ describe("pad", () => {
 
   it("errors name the op, the argument and what came", () => {
     const x = tensor([[1, 2]]);
-    expectError(() => nn.pad([1, 2] as unknown as Tensor, [1, 1]), "pad: expected a Tensor for input, got an array [1, 2]");
-    expectError(() => nn.pad(x, [1]), "pad: amounts must be [before, after] pairs for at most 2 dims (input [1,2]), got an array [1]");
+    expectError(() => nn.pad([1, 2] as unknown as Tensor, [1, 1]),
+      "pad: expected a Tensor for input, got an array [1, 2]");
+    expectError(() => nn.pad(x, [1]),
+      "pad: amounts must be [before, after] pairs for at most 2 dims (input [1,2]), got an array [1]");
     expectError(() => nn.pad(x, [1, 1, 1, 1, 1, 1]), "pad: amounts must be [before, after] pairs for at most 2 dims");
     expectError(() => nn.pad(x, [1, -1]), "pad: amounts must be integers >= 0, got [1,-1]");
     expectError(() => nn.pad(x, [0.5, 1]), "pad: amounts must be integers >= 0");

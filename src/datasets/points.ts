@@ -8,7 +8,8 @@ import { Generator, defaultGenerator } from "../data/random";
 import { fromStorage } from "../tensor/create";
 import { Tensor } from "../tensor/tensor";
 
-/** A labelled point set (minitorch's Graph): X [n, 2] (in [0, 1]^2 except spiral's outer turns), y [n] of 0/1 labels. */
+/** A labelled point set (minitorch's Graph): X [n, 2] (in [0, 1]^2 except spiral's outer turns), y [n] of 0/1
+ * labels. */
 export interface Points2d {
   readonly name: string;
   readonly n: number;
@@ -22,7 +23,8 @@ export type PointsMaker = (n: number, generator?: Generator) => Points2d;
 
 function points(name: string, xs: readonly (readonly [number, number])[], labels: readonly number[]): Points2d {
   const n = xs.length;
-  return { name, n, X: fromStorage(Float64Array.from(xs.flat()), [n, 2]), y: fromStorage(Float64Array.from(labels), [n]) };
+  const X = fromStorage(Float64Array.from(xs.flat()), [n, 2]);
+  return { name, n, X, y: fromStorage(Float64Array.from(labels), [n]) };
 }
 
 function checkCount(name: string, n: unknown, generator?: unknown): void {
@@ -65,7 +67,9 @@ export function spiral(n: number): Points2d {
   return points("spiral", [...first, ...second], [...first.map(() => 0), ...second.map(() => 1)]);
 }
 
+type PointsName = "simple" | "diag" | "split" | "xor" | "circle" | "spiral";
+
 /** Every 2-D dataset by name, for notebooks that loop over them (minitorch's `datasets` dict). */
-export const POINTS_DATASETS: Readonly<Record<"simple" | "diag" | "split" | "xor" | "circle" | "spiral", PointsMaker>> = {
+export const POINTS_DATASETS: Readonly<Record<PointsName, PointsMaker>> = {
   simple, diag, split, xor, circle, spiral,
 };
