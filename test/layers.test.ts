@@ -198,6 +198,10 @@ describe("parameterless modules", () => {
   it("validate their arguments", () => {
     expect(() => new nn.Dropout(1.5))
       .toThrow(new MiniTorchError("Dropout: rate must be a number in [0, 1], got the number 1.5"));
+    expect(() => new nn.Softmax("1" as unknown as number)).toThrow(`Softmax: dim must be an integer, got a string "1"`);
+    expect(() => new nn.LogSoftmax(0.5)).toThrow("LogSoftmax: dim must be an integer, got the number 0.5");
+    expect(() => new nn.Linear(2, 2).train("no" as unknown as boolean))
+      .toThrow(`train: mode must be true or false, got a string "no"`);
     expect(() => new nn.MaxPool2d([2, 0]))
       .toThrow("MaxPool2d: kernel must be [kh, kw], two positive integers, got [2,0]");
     expect(() => new nn.AvgPool2d([2] as unknown as [number, number])).toThrow("AvgPool2d: kernel must be [kh, kw]");

@@ -3,7 +3,7 @@
  * TwoLayerNet (`this.activation1 = new nn.ReLU()`): activations, softmax, dropout, pooling, flatten.
  * None has parameters.
  */
-import { check, fmtShape } from "../errors";
+import { check, checkInteger, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
 import { gelu, relu, sigmoid, softplus, step, tanh } from "./activations";
 import { checkTensor } from "./check-tensor";
@@ -78,6 +78,7 @@ export class Step extends FunctionModule {
 export class Softmax extends FunctionModule {
   constructor(readonly dim = -1) {
     super((x) => softmax(x, dim));
+    checkInteger(dim, "Softmax", "dim");
   }
 
   protected extraRepr(): string {
@@ -89,6 +90,7 @@ export class Softmax extends FunctionModule {
 export class LogSoftmax extends FunctionModule {
   constructor(readonly dim = -1) {
     super((x) => logsoftmax(x, dim));
+    checkInteger(dim, "LogSoftmax", "dim");
   }
 
   protected extraRepr(): string {

@@ -134,6 +134,7 @@ export abstract class Module {
 
   /** Sets training mode on this module and every descendant (eval() is train(false)). */
   train(mode = true): this {
+    check(typeof mode === "boolean", "train", () => `mode must be true or false, got ${describe(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
