@@ -10,7 +10,8 @@ import { Tensor } from "../tensor/tensor";
  * `value` is a Tensor. */
 export function checkTensor(value: unknown, op: string, arg?: string): asserts value is Tensor {
   check(value instanceof Tensor, op, () => {
-    const hint = Array.isArray(value) ? "; wrap it with tensor([...])" : typeof value === "number" ? `; wrap it with tensor(${value})` : "";
+    const hint = Array.isArray(value) ? "; wrap it with tensor([...])"
+      : typeof value === "number" ? `; wrap it with tensor(${value})` : "";
     return `expected a Tensor${arg === undefined ? "" : ` for ${arg}`}, got ${describe(value)}${hint}`;
   });
 }

@@ -8,8 +8,8 @@ import { Tensor } from "../tensor/tensor";
 import { gelu, relu, sigmoid, softplus, step, tanh } from "./activations";
 import { checkTensor } from "./check-tensor";
 import { checkRate, dropout } from "./dropout";
-import { Module, pyFloat } from "./module";
-import { Kernel2d, avgpool2d, maxpool2d } from "./pool";
+import { Module, pyFloat, pyTuple } from "./module";
+import { Kernel2d, PoolOptions, avgpool2d, maxpool2d, poolGeometry } from "./pool";
 import { logsoftmax, softmax } from "./softmax";
 
 /** A parameterless module whose forward is one function of its input. */
@@ -98,32 +98,54 @@ export class LogSoftmax extends FunctionModule {
   }
 }
 
-/** Max over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]. */
-export class MaxPool2d extends FunctionModule {
-  constructor(readonly kernel: Kernel2d) {
-    super((x) => maxpool2d(x, kernel));
-    checkKernel("MaxPool2d", kernel);
+/** A pooling layer: the functional op with its kernel and options, printed as PyTorch's. */
+abstract class Pool2d extends FunctionModule {
+  protected constructor(
+    pool: (x: Tensor, kernel: Kernel2d, options?: PoolOptions) => Tensor,
+    readonly kernel: Kernel2d,
+    readonly options: PoolOptions | undefined,
+  ) {
+    super((x) => pool(x, kernel, options));
+    poolGeometry(this.constructor.name, kernel, options); // checked now, not at the first forward
+  }
+
+  /** PyTorch's "kernel_size=2, stride=2, padding=0": each as given (a number or a pair), the stride
+   * defaulting to the kernel. */
+  protected poolRepr(): string {
+    const show = (v: number | readonly number[]) => (typeof v === "number" ? String(v) : pyTuple(v));
+    const { stride = this.kernel, padding = 0 } = this.options ?? {};
+    return `kernel_size=${show(this.kernel)}, stride=${show(stride)}, padding=${show(padding)}`;
   }
 }
 
-/** Mean over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]. */
-export class AvgPool2d extends FunctionModule {
-  constructor(readonly kernel: Kernel2d) {
-    super((x) => avgpool2d(x, kernel));
-    checkKernel("AvgPool2d", kernel);
+/** Max over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]; PyTorch's MaxPool2d with options. */
+export class MaxPool2d extends Pool2d {
+  constructor(kernel: Kernel2d, options?: PoolOptions) {
+    super(maxpool2d, kernel, options);
+  }
+
+  protected extraRepr(): string {
+    return `${this.poolRepr()}, dilation=1, ceil_mode=False`;
   }
 }
 
-function checkKernel(op: string, kernel: Kernel2d): void {
-  check(Array.isArray(kernel) && kernel.length === 2 && kernel.every((k) => Number.isInteger(k) && k > 0), op, () =>
-    `kernel must be [kh, kw], two positive integers, got ${JSON.stringify(kernel)}`);
+/** Mean over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]; PyTorch's AvgPool2d with options. */
+export class AvgPool2d extends Pool2d {
+  constructor(kernel: Kernel2d, options?: PoolOptions) {
+    super(avgpool2d, kernel, options);
+  }
+
+  protected extraRepr(): string {
+    return this.poolRepr();
+  }
 }
 
 /** [batch, ...] -> [batch, product of the rest]: between the conv part and the linear part of a CNN. */
 export class Flatten extends FunctionModule {
   constructor() {
     super((x) => {
-      check(x.dims >= 2, "Flatten", () => `expected input [batch, ...] with at least 2 dims, got shape ${fmtShape(x.shape)}`);
+      check(x.dims >= 2, "Flatten", () =>
+        `expected input [batch, ...] with at least 2 dims, got shape ${fmtShape(x.shape)}`);
       return x.contiguous().view(x.shape[0], -1);
     });
   }

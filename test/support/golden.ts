@@ -5,7 +5,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { expect } from "vitest";
-import type { NestedArray } from "../../src";
+import { NestedArray, Tensor, backend, tensor, useBackend } from "../../src";
 
 let cache: Record<string, unknown> | null = null;
 
@@ -33,4 +33,39 @@ export function expectNestedClose(
     const ok = Number.isFinite(e[i]) ? Math.abs(v - e[i]) <= atol + rtol * Math.abs(e[i]) : v === e[i];
     if (!ok) throw new Error(`${what} element ${i}: got ${v}, PyTorch ${e[i]}`);
   });
+}
+
+/** A case of an op: its inputs, PyTorch's value, a weighting w and PyTorch's gradients of sum(value * w)
+ * wrt the first grads.length inputs. */
+export interface GoldenCase {
+  inputs: NestedArray[];
+  value: NestedArray;
+  weights: NestedArray;
+  grads: NestedArray[];
+}
+
+export interface GoldenOptions {
+  /** Absolute tolerance (default 1e-12). */
+  atol?: number;
+  /** Relative tolerance of the value (default 1e-12). */
+  rtol?: number;
+  /** Relative tolerance of the gradients (default rtol). */
+  gradRtol?: number;
+  /** The backend to run on (default: the current one). */
+  backend?: string;
+}
+
+/** Runs f on leaf tensors holding the case's inputs and compares its value and its gradients with PyTorch's. */
+export function expectGolden(c: GoldenCase, f: (...inputs: Tensor[]) => Tensor, options: GoldenOptions = {}): void {
+  const { atol = 1e-12, rtol = 1e-12, gradRtol = rtol } = options;
+  const previous = useBackend(options.backend ?? backend().name);
+  try {
+    const inputs = c.inputs.map((v) => tensor(v, { requiresGrad: true }));
+    const out = f(...inputs);
+    expectNestedClose(out.toArray(), c.value, atol, rtol, "value");
+    out.mul(tensor(c.weights)).sum().backward();
+    c.grads.forEach((g, k) => expectNestedClose((inputs[k].grad as Tensor).toArray(), g, atol, gradRtol, `grad ${k}`));
+  } finally {
+    useBackend(previous);
+  }
 }
