@@ -6,9 +6,7 @@
  */
 import { check, checkInteger, checkOptions, describe, fmtShape } from "../errors";
 import { Generator, defaultGenerator } from "../data/random";
-import { TensorData } from "../data/tensor-data";
-import { tensorMap } from "../ops/kernels";
-import { id } from "../ops/operators";
+import { stack } from "../nn/local-views";
 import { Tensor } from "../tensor/tensor";
 import { Dataset } from "./dataset";
 
@@ -33,8 +31,7 @@ function checkFlag(value: unknown, name: string): asserts value is boolean {
   check(typeof value === "boolean", "DataLoader", () => `${name} must be true or false, got ${describe(value)}`);
 }
 
-/** Same-shape tensors joined along a new first dim, as torch.stack(items) (a copy: batches are data,
- * not part of any graph). */
+/** Same-shape tensors joined along a new first dim, as torch.stack(items). */
 function stackRows(items: readonly unknown[], what: string): Tensor {
   items.forEach((t, i) => {
     check(t instanceof Tensor, "DataLoader", () => `${what} of batch item ${i} is ${describe(t)}, not a Tensor`);
@@ -42,10 +39,7 @@ function stackRows(items: readonly unknown[], what: string): Tensor {
       "DataLoader", () => `cannot stack ${what}s of shapes ${fmtShape((items[0] as Tensor).shape)} and ` +
         `${fmtShape(t.shape)} into one batch`);
   });
-  const rows = items as readonly Tensor[];
-  const out = TensorData.zeros([rows.length, ...rows[0].shape]);
-  rows.forEach((t, i) => tensorMap(id, out.select(0, i), t.data));
-  return new Tensor(out);
+  return stack(items as readonly Tensor[], 0);
 }
 
 /** torch's default_collate for tensors: a batch of tensors is one stacked tensor; a batch of tuples is the
