@@ -82,7 +82,7 @@ describe("softmax forward", () => {
     const x = randn(4, 2, 3).mul(3).permute(2, 0, 1); // [3, 4, 2]
     expect(x.isContiguous()).toBe(false);
     for (const dim of [0, 1, 2]) {
-      const [s, l, a] = [nn.softmax(x, dim).toFlat(), nn.logsoftmax(x, dim).toFlat(), nn.argmax(x, dim).toFlat()];
+      const [s, l, a] = [nn.softmax(x, dim).toFlat(), nn.logsoftmax(x, dim).toFlat(), nn.argmaxOneHot(x, dim).toFlat()];
       for (const lane of lanes(x, dim)) {
         const ref = refSoftmax(lane.values);
         const first = lane.values.indexOf(Math.max(...lane.values));
@@ -159,27 +159,27 @@ describe("argmax and max", () => {
       [1, 5, 3],
       [9, 2, 4],
     ]);
-    expect(nn.argmax(x, 1).toArray()).toEqual([
+    expect(nn.argmaxOneHot(x, 1).toArray()).toEqual([
       [0, 1, 0],
       [1, 0, 0],
     ]);
-    expect(nn.argmax(x, 0).toArray()).toEqual([
+    expect(nn.argmaxOneHot(x, 0).toArray()).toEqual([
       [0, 1, 0],
       [1, 0, 1],
     ]);
-    expect(nn.argmax(x, -1).toArray()).toEqual(nn.argmax(x, 1).toArray());
+    expect(nn.argmaxOneHot(x, -1).toArray()).toEqual(nn.argmaxOneHot(x, 1).toArray());
   });
 
   it("argmax picks the first of tied maxima", () => {
-    expect(nn.argmax(tensor([2, 7, 7, 1, 7]), 0).toFlat()).toEqual([0, 1, 0, 0, 0]);
-    expect(nn.argmax(tensor([[4, 4], [4, 4]]), 1).toFlat()).toEqual([1, 0, 1, 0]);
-    expect(nn.argmax(tensor([[4, 4], [4, 4]]), 0).toFlat()).toEqual([1, 1, 0, 0]);
+    expect(nn.argmaxOneHot(tensor([2, 7, 7, 1, 7]), 0).toFlat()).toEqual([0, 1, 0, 0, 0]);
+    expect(nn.argmaxOneHot(tensor([[4, 4], [4, 4]]), 1).toFlat()).toEqual([1, 0, 1, 0]);
+    expect(nn.argmaxOneHot(tensor([[4, 4], [4, 4]]), 0).toFlat()).toEqual([1, 1, 0, 0]);
   });
 
   it("argmax generalises step: argmax([0, x]) = [1 - step(x), step(x)]", () => {
     for (const x of [-3, -1e-9, 0, 1e-9, 2]) {
       const s = x > 0 ? 1 : 0;
-      expect(nn.argmax(tensor([0, x]), 0).toFlat()).toEqual([1 - s, s]);
+      expect(nn.argmaxOneHot(tensor([0, x]), 0).toFlat()).toEqual([1 - s, s]);
     }
   });
 
@@ -190,7 +190,7 @@ describe("argmax and max", () => {
         // rounded values, so ties are common
         const x = randn(...shape).mul(1.5).toFlat().map(Math.round);
         const t = filled(shape, (i) => x[i]);
-        const a = nn.argmax(t, dim).toFlat();
+        const a = nn.argmaxOneHot(t, dim).toFlat();
         for (const lane of lanes(t, dim)) {
           const first = lane.values.indexOf(Math.max(...lane.values));
           lane.positions.forEach((p, k) => expect(a[p]).toBe(k === first ? 1 : 0));

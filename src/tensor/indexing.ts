@@ -1,0 +1,101 @@
+/**
+ * Indexing and joining as differentiable functions: gather (and the value-selecting reductions max / min
+ * along a dim, which gather at the argmax / argmin, as PyTorch computes them), where (and maskedFill), and
+ * cat. Index arguments are checked by the Tensor methods before these run.
+ */
+import { Context } from "../autodiff/context";
+import { TensorData } from "../data/tensor-data";
+import { Shape } from "../data/shape";
+import { backend } from "../ops/backend";
+import { tensorGather, tensorScatterAdd } from "../ops/gather";
+import { tensorMap } from "../ops/kernels";
+import * as op from "../ops/operators";
+import { Binary } from "../ops/operators";
+import { defineFunction } from "./function";
+import { wrap } from "./functions";
+import { Tensor } from "./tensor";
+
+/** 0, 1, ..., n-1 along dim and size 1 elsewhere: it broadcasts against a tensor of `shape`. */
+function lanePositions(shape: Shape, dim: number): TensorData {
+  const positions = Float64Array.from({ length: shape[dim] }, (_, k) => k);
+  return new TensorData(positions, shape.map((d, i) => (i === dim ? d : 1)));
+}
+
+const isMaxOrNaN: Binary = (x, m) => (x === m || x !== x ? 1 : 0);
+const positionIfHit: Binary = (hit, k) => (hit ? k : Infinity);
+
+/** Index of the first maximum of each lane along dim (a NaN counts as the maximum, as in PyTorch), with
+ * dim kept at size 1: the smallest position k whose value equals the lane's max. */
+export function argmaxAlong(a: TensorData, dim: number): TensorData {
+  const b = backend();
+  const hits = b.zip(isMaxOrNaN, a, b.reduce(op.max, -Infinity, a, dim));
+  return b.reduce(op.min, Infinity, b.zip(positionIfHit, hits, lanePositions(a.shape, dim)), dim);
+}
+
+/** Gather's forward and backward under `name`, its result viewed as `outShape`. The backward is
+ * scatter-add: each output's gradient goes back to the one input element it read. */
+function selectAlong(name: string) {
+  return defineFunction({
+    name,
+    forward: (ctx: Context<[Shape, TensorData, number]>, [a]: [Tensor], dim: number, index: TensorData, outShape: Shape) => {
+      ctx.save(a.shape, index, dim);
+      const out = TensorData.zeros(index.shape);
+      tensorGather(out, a.data, index, dim);
+      return out.view(outShape);
+    },
+    backward: (ctx, grad) => {
+      const [shape, index, dim] = ctx.saved;
+      const g = TensorData.zeros(shape);
+      tensorScatterAdd(g, grad.reshape(...index.shape).data, index, dim);
+      return [wrap(g)];
+    },
+  });
+}
+
+/** out[i, j] = a[index[i, j], j] for dim 0 (and so on): index has a's dims. */
+export const gather = selectAlong("gather");
+/** Max along a dim = the values at the argmax: its gradient goes to the first maximum of each lane. */
+export const max = selectAlong("max");
+/** Min along a dim = the values at the argmin. */
+export const min = selectAlong("min");
+
+const keep: Binary = (x, c) => (c !== 0 ? x : 0);
+const drop: Binary = (y, c) => (c !== 0 ? 0 : y);
+
+/** cond ? a : b elementwise, all three broadcast together; the gradient goes to a where cond holds and to b
+ * elsewhere. Written as keep(a) + drop(b) where the other side is exactly 0, so an inf or NaN in the
+ * branch not taken never leaks into the result. */
+export const where = defineFunction({
+  name: "where",
+  forward: (ctx: Context<[TensorData]>, [a, b]: [Tensor, Tensor], cond: TensorData) => {
+    ctx.save(cond);
+    const k = backend();
+    return k.zip(op.add, k.zip(keep, a.data, cond), k.zip(drop, b.data, cond));
+  },
+  backward: (ctx, grad) => {
+    const [cond] = ctx.saved;
+    return [wrap(backend().zip(keep, grad.data, cond)), wrap(backend().zip(drop, grad.data, cond))];
+  },
+});
+
+/** Joins tensors along an existing dim (shapes checked by the caller): each input is copied into its own
+ * narrow view of the output, and its gradient is that narrow view of the output's gradient. */
+export const cat = defineFunction({
+  name: "cat",
+  forward: (ctx: Context<[number, number[]]>, inputs: readonly Tensor[], dim: number) => {
+    const sizes = inputs.map((t) => t.shape[dim]);
+    ctx.save(dim, sizes);
+    const out = TensorData.zeros(inputs[0].shape.map((d, i) => (i === dim ? sizes.reduce((s, n) => s + n, 0) : d)));
+    let start = 0;
+    for (const t of inputs) {
+      tensorMap(op.id, out.narrow(dim, start, t.shape[dim]), t.data);
+      start += t.shape[dim];
+    }
+    return out;
+  },
+  backward: (ctx, grad) => {
+    const [dim, sizes] = ctx.saved;
+    let start = 0;
+    return sizes.map((n) => grad.narrow(dim, (start += n) - n, n));
+  },
+});
