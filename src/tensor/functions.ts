@@ -54,8 +54,19 @@ export const sqrt = mapFunction("sqrt", op.sqrt, op.sqrtBack);
 export const sin = mapFunction("sin", op.sin, op.sinBack);
 export const cos = mapFunction("cos", op.cos, op.cosBack);
 
-export const add = zipFunction("add", op.add, (_a, _b, g) => [g, g]);
-export const sub = zipFunction("sub", op.sub, (_a, _b, g) => [g, g.neg()]);
+/** add and sub: their partial derivatives are the constants 1 and +-1, so they save nothing (and an in-place
+ * change to an input after the forward pass is harmless, as in PyTorch). */
+function linearFunction(name: string, f: Binary, sign: 1 | -1): (a: Tensor, b: Tensor) => Tensor {
+  const apply = defineFunction({
+    name,
+    forward: (_ctx: Context<[]>, [a, b]: [Tensor, Tensor]) => backend().zip(f, a.data, b.data),
+    backward: (_ctx, grad) => [grad, sign > 0 ? grad : grad.neg()],
+  });
+  return (a, b) => apply([a, b]);
+}
+
+export const add = linearFunction("add", op.add, 1);
+export const sub = linearFunction("sub", op.sub, -1);
 export const mul = zipFunction("mul", op.mul, (a, b, g) => [g.mul(b), g.mul(a)]);
 export const div = zipFunction("div", op.div, (a, b, g) => [g.div(b), g.mul(a).neg().div(b.mul(b))]);
 

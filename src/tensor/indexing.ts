@@ -1,11 +1,13 @@
 /**
  * Indexing and joining as differentiable functions: gather (and the value-selecting reductions max / min
  * along a dim, which gather at the argmax / argmin, as PyTorch computes them), where (and maskedFill), and
- * cat. Index arguments are checked by the Tensor methods before these run.
+ * cat. The Tensor methods check their index arguments before these run; where, cat and stack, which are
+ * functions as in PyTorch (torch.where, torch.cat, torch.stack), check theirs here.
  */
 import { Context } from "../autodiff/context";
 import { TensorData } from "../data/tensor-data";
-import { Shape } from "../data/shape";
+import { Shape, normalizeDim, sameShape, shapeBroadcast } from "../data/shape";
+import { check, fmtShape } from "../errors";
 import { backend } from "../ops/backend";
 import { tensorGather, tensorScatterAdd } from "../ops/gather";
 import { tensorMap } from "../ops/kernels";
@@ -13,7 +15,8 @@ import * as op from "../ops/operators";
 import { Binary } from "../ops/operators";
 import { defineFunction } from "./function";
 import { wrap } from "./functions";
-import { Tensor } from "./tensor";
+import { Tensor, TensorLike } from "./tensor";
+import { checkSameShapeExcept, checkTensor, checkTensorList, tensorOrNumber } from "./args";
 
 /** 0, 1, ..., n-1 along dim and size 1 elsewhere: it broadcasts against a tensor of `shape`. */
 function lanePositions(shape: Shape, dim: number): TensorData {
@@ -65,7 +68,7 @@ const drop: Binary = (y, c) => (c !== 0 ? 0 : y);
 /** cond ? a : b elementwise, all three broadcast together; the gradient goes to a where cond holds and to b
  * elsewhere. Written as keep(a) + drop(b) where the other side is exactly 0, so an inf or NaN in the
  * branch not taken never leaks into the result. */
-export const where = defineFunction({
+export const whereApply = defineFunction({
   name: "where",
   forward: (ctx: Context<[TensorData]>, [a, b]: [Tensor, Tensor], cond: TensorData) => {
     ctx.save(cond);
@@ -80,7 +83,7 @@ export const where = defineFunction({
 
 /** Joins tensors along an existing dim (shapes checked by the caller): each input is copied into its own
  * narrow view of the output, and its gradient is that narrow view of the output's gradient. */
-export const cat = defineFunction({
+export const catApply = defineFunction({
   name: "cat",
   forward: (ctx: Context<[number, number[]]>, inputs: readonly Tensor[], dim: number) => {
     const sizes = inputs.map((t) => t.shape[dim]);
@@ -99,3 +102,29 @@ export const cat = defineFunction({
     return sizes.map((n) => grad.narrow(dim, (start += n) - n, n));
   },
 });
+
+/** torch.where(cond, a, b): a where cond is nonzero, else b; a and b may be numbers; all three broadcast. */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor(cond, "where", "condition");
+  const [x, y] = [tensorOrNumber(a, "where", "input"), tensorOrNumber(b, "where", "other")];
+  shapeBroadcast(shapeBroadcast(cond.shape, x.shape, "where"), y.shape, "where");
+  return whereApply([x, y], cond.data);
+}
+
+/** torch.cat: joins tensors along an existing dim; they must match in every other dim. */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList(tensors, "cat");
+  const d = normalizeDim(dim, tensors[0].dims, "cat");
+  checkSameShapeExcept(tensors, d, "cat");
+  return catApply(tensors, d);
+}
+
+/** torch.stack: joins same-shape tensors along a new dim. */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList(tensors, "stack");
+  const d = normalizeDim(dim, tensors[0].dims + 1, "stack");
+  tensors.forEach((t, i) =>
+    check(sameShape(t.shape, tensors[0].shape), "stack", () =>
+      `tensors[${i}] has shape ${fmtShape(t.shape)} but tensors[0] has ${fmtShape(tensors[0].shape)}; stack needs equal shapes`));
+  return catApply(tensors.map((t) => t.unsqueeze(d)), d);
+}

@@ -517,7 +517,7 @@ export class Tensor implements Variable<Tensor> {
     check(typeof value === "number", "maskedFill", () => `value must be a number, got ${String(value)}`);
     check(sameShape(shapeBroadcast(this.shape, mask.shape, "maskedFill"), this.shape), "maskedFill", () =>
       `mask of shape ${fmtShape(mask.shape)} does not broadcast to the input's shape ${fmtShape(this.shape)}`);
-    return I.where([Tensor.of(value), this], mask.data);
+    return I.whereApply([Tensor.of(value), this], mask.data);
   }
 
   // ---- element access ---------------------------------------------------------------------------
