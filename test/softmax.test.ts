@@ -4,8 +4,8 @@
  * argmax / max with ties, the softmax brainteaser, and gradient checks over random shapes and dims.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Tensor, backend, fromStorage, manualSeed, nn, randn, tensor, useBackend } from "../src";
 import { type ValueRange, breakTies, fcOptions, gradCheck, shapes, tensorOf } from "./support/gradcheck";
 
 function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
@@ -256,7 +256,11 @@ describe("the softmax brainteaser (lecture 26): softmax is not a map", () => {
   });
 });
 
-describe("gradient checks over random shapes and dims (negative dims included)", () => {
+describe.each(["reference", "fast"])("gradient checks over random shapes and dims, negative dims included (%s backend)", (name) => {
+  let previous = "";
+  beforeAll(() => (previous = useBackend(name)));
+  afterAll(() => void useBackend(previous));
+
   /** A random tensor and a dim of it, given as a negative or a non-negative index. */
   const tensorAndDim = (maxDims = 4, range: ValueRange = {}) =>
     shapes(maxDims, 4).chain((shape) =>
@@ -298,6 +302,79 @@ describe("gradient checks over random shapes and dims (negative dims included)",
         gradCheck((t) => nn.max(t, dim, keepdim), [distinct]);
       }),
       fcOptions(60, 504),
+    );
+  });
+});
+
+describe("the composed path (reference backend) and the fused kernels (fast backend) agree", () => {
+  /** Values and the gradient of sum(f(x) * w) for a fixed weighting w, on the named backend. */
+  function run(name: string, f: (t: Tensor) => Tensor, x: Tensor, w: Tensor): { values: number[]; grad: number[]; fused: boolean } {
+    const previous = useBackend(name);
+    try {
+      const leaf = fromStorage(Float64Array.from(x.toFlat()), x.shape, { requiresGrad: true });
+      const out = f(leaf);
+      out.mul(w).sum().backward();
+      return { values: out.toFlat(), grad: (leaf.grad as Tensor).toFlat(), fused: backend().softmax !== undefined };
+    } finally {
+      useBackend(previous);
+    }
+  }
+
+  it("softmax, logsoftmax, max and argmaxOneHot: values and gradients within 1e-12 over random shapes and dims", () => {
+    fc.assert(
+      fc.property(shapeAndDim, ({ shape, dim, seed }) => {
+        manualSeed(seed);
+        const x = breakTies(randn(...shape).mul(10));
+        const w = randn(...shape);
+        const wKept = randn(...shape.map((d, i) => (i === (dim < 0 ? dim + shape.length : dim) ? 1 : d)));
+        const cases: [(t: Tensor) => Tensor, Tensor][] = [
+          [(t) => nn.softmax(t, dim), w],
+          [(t) => nn.logsoftmax(t, dim), w],
+          [(t) => nn.max(t, dim, true), wKept],
+          [(t) => nn.argmaxOneHot(t, dim).add(t), w],
+        ];
+        for (const [f, weights] of cases) {
+          const composed = run("reference", f, x, weights);
+          const fused = run("fast", f, x, weights);
+          expect([composed.fused, fused.fused]).toEqual([false, true]);
+          composed.values.forEach((v, i) => expect(Math.abs(v - fused.values[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(v))));
+          composed.grad.forEach((g, i) => expect(Math.abs(g - fused.grad[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(g))));
+        }
+      }),
+      FC,
+    );
+  });
+
+  it("both handle [1000, 2000, 3000] and a -inf entry without NaN", () => {
+    for (const name of ["reference", "fast"]) {
+      const previous = useBackend(name);
+      try {
+        expect(nn.softmax(tensor([1000, 2000, 3000])).toFlat()).toEqual([0, 0, 1]);
+        expect(nn.logsoftmax(tensor([1000, 2000, 3000])).toFlat()).toEqual([-2000, -1000, 0]);
+        expect(nn.softmax(tensor([-Infinity, 0])).toFlat()).toEqual([0, 1]);
+      } finally {
+        useBackend(previous);
+      }
+    }
+  });
+});
+
+describe("nn.max (the lecture's derivation) and Tensor.max (PyTorch's gather at the argmax)", () => {
+  it("give the same values and gradients, ties included (the first maximum gets the gradient)", () => {
+    fc.assert(
+      fc.property(shapeAndDim, fc.boolean(), ({ shape, dim, seed }, keepdim) => {
+        manualSeed(seed);
+        const x = randn(...shape).mul(2).toFlat().map(Math.round); // many ties
+        const g = randn(...nn.max(fromStorage(Float64Array.from(x), shape), dim, keepdim).shape);
+        const grads = [(t: Tensor) => nn.max(t, dim, keepdim), (t: Tensor) => t.max(dim, keepdim)].map((f) => {
+          const leaf = fromStorage(Float64Array.from(x), shape, { requiresGrad: true });
+          const out = f(leaf);
+          out.backward(g);
+          return [out.toFlat(), (leaf.grad as Tensor).toFlat()].map((vs) => vs.map((v) => v + 0)); // -0 and 0 are one value
+        });
+        expect(grads[0]).toEqual(grads[1]);
+      }),
+      FC,
     );
   });
 });

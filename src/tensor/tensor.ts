@@ -333,16 +333,20 @@ export class Tensor implements Variable<Tensor> {
   }
   /** Variance, sum (x - mean)^2 / (N - correction), with PyTorch's default correction 1 (unbiased). */
   var(dim?: number, keepdim = false, options: VarOptions = {}): Tensor {
-    checkOptions(options, "var", ["correction"]);
-    const correction = options.correction ?? 1;
-    checkNumber(correction, "var", "correction");
-    const { x, d } = this.along("var", dim, keepdim);
-    const centered = this.sub(this.mean(dim, true));
-    return centered.mul(centered).sum(dim, keepdim).div(Math.max(0, x.shape[d] - correction));
+    return this.variance("var", dim, keepdim, options);
   }
   /** Standard deviation: the square root of var() (same options). */
   std(dim?: number, keepdim = false, options: VarOptions = {}): Tensor {
-    return this.var(dim, keepdim, options).sqrt();
+    return this.variance("std", dim, keepdim, options).sqrt();
+  }
+
+  private variance(op: string, dim: number | undefined, keepdim: boolean, options: VarOptions): Tensor {
+    checkOptions(options, op, ["correction"]);
+    const correction = options.correction ?? 1;
+    checkNumber(correction, op, "correction");
+    const { x, d } = this.along(op, dim, keepdim);
+    const centered = this.sub(this.mean(dim, true));
+    return centered.mul(centered).sum(dim, keepdim).div(Math.max(0, x.shape[d] - correction));
   }
   /** log(sum(exp(x))) along `dim` (or of all elements), computed as m + log(sum(exp(x - m))) with m the
    * (detached) max, so no exp overflows; its gradient is softmax(x). */
