@@ -2,6 +2,7 @@
 export { MiniTorchError } from "./errors";
 export type { Shape, Strides, ShapeArgs } from "./data/shape";
 export { indexToPosition, toIndex, shapeBroadcast, broadcastIndex, stridesFromShape, shapeSize } from "./data/shape";
+export { viewStrides } from "./data/shape";
 export { TensorData } from "./data/tensor-data";
 export { Generator, manualSeed } from "./data/random";
 export type { Backend } from "./ops/backend";
