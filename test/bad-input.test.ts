@@ -6,7 +6,9 @@
  * error is a MiniTorchError naming the op, the argument and what came, and nothing is half-changed.
  */
 import { describe, expect, it } from "vitest";
-import { Tensor, arange, cat, full, isGradEnabled, linspace, nn, stack, tensor, tensorOrNumber, where, zeros } from "../src";
+import {
+  Tensor, arange, cat, full, isGradEnabled, linspace, nn, stack, tensor, tensorOrNumber, where, zeros,
+} from "../src";
 import { expectError } from "./support/errors";
 
 const t = arange(6).view(2, 3);
@@ -22,7 +24,9 @@ const notTensors: [unknown, string][] = [
 const call = (f: (...args: never[]) => unknown, ...args: unknown[]) => () => f(...(args as never[]));
 
 describe("a Tensor or a number", () => {
-  const binary = ["add", "sub", "mul", "div", "lt", "le", "gt", "ge", "eq", "ne", "isClose", "allClose", "pow"] as const;
+  const binary = [
+    "add", "sub", "mul", "div", "lt", "le", "gt", "ge", "eq", "ne", "isClose", "allClose", "pow",
+  ] as const;
 
   it.each(binary)("%s names the op, the argument and what came; an array gets the tensor([...]) hint", (op) => {
     for (const [value, shown] of notTensors) {
@@ -33,7 +37,8 @@ describe("a Tensor or a number", () => {
   });
 
   it("the issue's examples: t.add([1, 2]), t.add(undefined), t.add('3') no longer give NaN or 3", () => {
-    expectError(call(t.add.bind(t), [1, 2]), "add: expected a Tensor or a number for other, got an array [1, 2]; wrap it with tensor([...])");
+    expectError(call(t.add.bind(t), [1, 2]),
+      "add: expected a Tensor or a number for other, got an array [1, 2]; wrap it with tensor([...])");
     expectError(call(t.add.bind(t), undefined), "add:", "got undefined");
     expectError(call(t.add.bind(t), "3"), "add:", 'got a string "3"');
   });

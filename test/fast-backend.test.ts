@@ -145,12 +145,14 @@ describe.each([
     }
   });
 
-  it("fused softmax and logsoftmax along every dim, small and large, permuted, extreme values, equal the composed ones", () => {
+  it("fused softmax and logsoftmax along every dim (small, large, permuted, extreme) equal the composed ones", () => {
     const extreme = new TensorData(Float64Array.from([1000, 2000, 3000, -1000, -Infinity, 0, 50, 51, -800, -745, 709, 710]), [4, 3]);
     for (const x of [rand([3, 4, 5]), rand([20, 30, 40], 20), permuted([20, 30, 40], [2, 0, 1]), rand([1024, 7]), extreme, rand([5, 1, 3])]) {
       for (let dim = 0; dim < x.dims; dim++) {
-        expect(gap(fastBackend.softmax(x, dim, false), onReference(() => nn.softmax(new Tensor(x), dim).data))).toBeLessThanOrEqual(TOL);
-        expect(gap(fastBackend.softmax(x, dim, true), onReference(() => nn.logsoftmax(new Tensor(x), dim).data))).toBeLessThanOrEqual(TOL);
+        const t = new Tensor(x);
+        const [softmax, logsoftmax] = onReference(() => [nn.softmax(t, dim), nn.logsoftmax(t, dim)]);
+        expect(gap(fastBackend.softmax(x, dim, false), softmax.data)).toBeLessThanOrEqual(TOL);
+        expect(gap(fastBackend.softmax(x, dim, true), logsoftmax.data)).toBeLessThanOrEqual(TOL);
       }
     }
   });

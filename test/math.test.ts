@@ -90,7 +90,8 @@ describe.each(["reference", "fast"])("gradients of the new math (%s backend)", (
   beforeAll(() => (previous = useBackend(name)));
   afterAll(() => void useBackend(previous));
 
-  const withDim = anyTensor(3, 4).chain((t) => fc.tuple(fc.constant(t), fc.integer({ min: -t.dims, max: t.dims - 1 }), fc.boolean()));
+  const withDim = anyTensor(3, 4).chain((t) =>
+    fc.tuple(fc.constant(t), fc.integer({ min: -t.dims, max: t.dims - 1 }), fc.boolean()));
 
   it("var, std (away from 0), logsumexp along a dim and over all", () => {
     fc.assert(

@@ -50,15 +50,18 @@ describe("in a tslab notebook", () => {
       cells: [
         'import { tensor } from "minitorch-ts";\ntensor([[1, 2], [3, 4]]).transpose();',
         "console.log(tensor([0.5]).mul(tensor([2], { requiresGrad: true })));",
-      ].map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+      ].map((source, i) => ({
+        cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null,
+      })),
       metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
       nbformat: 4,
       nbformat_minor: 5,
     };
     writeFileSync(join(dir, "print.ipynb"), JSON.stringify(nb));
     const ts = join(ROOT, "node_modules", ".bin", "ts-node");
-    const run = spawnSync(ts, ["--transpile-only", "scripts/run-notebooks.ts", "--no-build", "--out", join(dir, "out"), join(dir, "print.ipynb")],
-      { cwd: ROOT, encoding: "utf8" });
+    const notebook = join(dir, "print.ipynb");
+    const args = ["--transpile-only", "scripts/run-notebooks.ts", "--no-build", "--out", join(dir, "out"), notebook];
+    const run = spawnSync(ts, args, { cwd: ROOT, encoding: "utf8" });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const cells = readNotebook(join(dir, "out", "print.ipynb")).cells as ICodeCell[];
     const text = (o: IOutput) => joinLines((o.text ?? "") as MultilineString);

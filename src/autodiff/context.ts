@@ -40,16 +40,17 @@ export class Context<S extends readonly unknown[] = readonly unknown[]> {
     for (const [value, version] of this.versions)
       if (value.version !== version)
         throw new MiniTorchError(
-          `backward: a tensor of shape ${fmtShape(value.shape)} that ${this.name} saved for its backward was changed in ` +
-            `place after the forward pass (version ${version} then, ${value.version} now), so its gradient would be ` +
-            "wrong; recompute the forward pass after changing it, or change a clone() instead");
+          `backward: a tensor of shape ${fmtShape(value.shape)} that ${this.name} saved for its backward was ` +
+            `changed in place after the forward pass (version ${version} then, ${value.version} now), so its ` +
+            "gradient would be wrong; recompute the forward pass after changing it, or change a clone() instead");
   }
 
   /** The saved values; throws if they were freed or changed in place, or if forward saved nothing (a bug
    * in that function). */
   get saved(): S {
     this.checkUsable();
-    if (this.values === null) throw new Error(`Context: ${this.name}'s backward read saved values that forward never saved`);
+    if (this.values === null)
+      throw new Error(`Context: ${this.name}'s backward read saved values that forward never saved`);
     return this.values;
   }
 

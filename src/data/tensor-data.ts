@@ -123,7 +123,8 @@ export class TensorData {
     const layout = this.viewLayout(shape, "view");
     check(layout.strides !== null, "view", () =>
       `cannot view shape ${fmtShape(this.shape)} with strides ${fmtShape(this.strides)} as ${fmtShape(shape)}: ` +
-        "a new dim would span dims that are apart in storage (it is not contiguous); call reshape() or contiguous() first");
+        "a new dim would span dims that are apart in storage (it is not contiguous); " +
+        "call reshape() or contiguous() first");
     return this.as(layout.shape, layout.strides);
   }
 
@@ -187,7 +188,8 @@ export class TensorData {
         `${fail()}: dim ${i} has size ${old}, and only dims of size 1 can expand`);
       return size;
     });
-    const strides = sizes.map((s, i) => (i < lead || (this.shape[i - lead] === 1 && s !== 1) ? 0 : this.strides[i - lead]));
+    const repeated = (s: number, i: number) => i < lead || (this.shape[i - lead] === 1 && s !== 1);
+    const strides = sizes.map((s, i) => (repeated(s, i) ? 0 : this.strides[i - lead]));
     return this.as(sizes, strides);
   }
 

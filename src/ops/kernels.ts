@@ -70,7 +70,8 @@ export function forEachLane(
   const count = a.size / Math.max(n, 1);
   for (let i = 0; i < count; i++) {
     toIndex(i, lane, index);
-    body(indexToPosition(index, a.strides, a.offset), indexToPosition(index, out.strides, out.offset), n, inStep, outStep);
+    const inPos = indexToPosition(index, a.strides, a.offset);
+    body(inPos, indexToPosition(index, out.strides, out.offset), n, inStep, outStep);
   }
 }
 

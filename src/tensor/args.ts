@@ -39,7 +39,8 @@ export function checkIndices(index: Tensor, n: number, op: string, arg = "index"
 
 /** Checks that every tensor in a list is a Tensor, for the ops that join lists (cat, stack). */
 export function checkTensorList(values: unknown, op: string): asserts values is readonly Tensor[] {
-  check(Array.isArray(values) && values.length > 0, op, () => `expected a non-empty array of Tensors, got ${describe(values)}`);
+  check(Array.isArray(values) && values.length > 0, op, () =>
+    `expected a non-empty array of Tensors, got ${describe(values)}`);
   values.forEach((t, i) => checkTensor(t, op, `tensors[${i}]`));
 }
 

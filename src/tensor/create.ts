@@ -21,7 +21,8 @@ function requiresGradOption(options: unknown, op: string): boolean {
 
 /** A tensor over `storage` with `shape` (the storage is used, not copied). */
 export function fromStorage(storage: Float64Array, shape: Shape, options: TensorOptions = {}): Tensor {
-  check(storage instanceof Float64Array, "fromStorage", () => `storage must be a Float64Array, got ${describe(storage)}`);
+  check(storage instanceof Float64Array, "fromStorage", () =>
+    `storage must be a Float64Array, got ${describe(storage)}`);
   checkShape(shape, "fromStorage");
   const requiresGrad = requiresGradOption(options, "fromStorage");
   check(storage.length === shapeSize(shape), "fromStorage", () =>
@@ -42,7 +43,8 @@ export function tensor(values: NestedArray, options: TensorOptions = {}): Tensor
       return;
     }
     check(Array.isArray(v) && v.length === shape[dim], "tensor", () =>
-      `ragged nested array at index ${fmtShape(path)}: expected ${shape[dim]} items like the first row, got ${Array.isArray(v) ? v.length : "a number"}`);
+      `ragged nested array at index ${fmtShape(path)}: expected ${shape[dim]} items like the first row, ` +
+        `got ${Array.isArray(v) ? v.length : describe(v)}`);
     (v as NestedArray[]).forEach((item, i) => walk(item, dim + 1, [...path, i]));
   };
   walk(values, 0, []);
@@ -82,7 +84,8 @@ export function arange(startOrEnd: number, end?: number, step = 1): Tensor {
   const [start, stop] = end === undefined ? [0, startOrEnd] : [startOrEnd, end];
   checkNumber(start, "arange", "start");
   checkNumber(stop, "arange", "end");
-  check(step !== 0 && Number.isFinite(step), "arange", () => `step must be a non-zero finite number, got ${describe(step)}`);
+  check(step !== 0 && Number.isFinite(step), "arange", () =>
+    `step must be a non-zero finite number, got ${describe(step)}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   return filled("arange", [n], (i) => start + i * step);
 }

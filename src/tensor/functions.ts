@@ -4,6 +4,7 @@
  * written with tensor ops. Views live in views.ts, indexing and joining in indexing.ts.
  */
 import { Context } from "../autodiff/context";
+import { check, describe } from "../errors";
 import { TensorData } from "../data/tensor-data";
 import { Shape, reducedShape } from "../data/shape";
 import { backend } from "../ops/backend";
@@ -106,8 +107,18 @@ const clampApply = defineFunction({
     return [wrap(backend().zip((x, d) => (x >= lo && x <= hi ? d : 0), a.data, grad.data))];
   },
 });
-/** min(max(x, lo), hi); the gradient passes where lo <= x <= hi (bounds included, as PyTorch). */
-export const clamp = (a: Tensor, lo: number, hi: number): Tensor => clampApply([a], lo, hi);
+/** min(max(x, lo), hi) with either bound left out (undefined or null); the gradient passes where
+ * lo <= x <= hi (bounds included, as PyTorch). */
+export function clamp(a: Tensor, lo: unknown, hi: unknown): Tensor {
+  const bound = (v: unknown, arg: string, none: number): number => {
+    if (v === undefined || v === null) return none;
+    check(typeof v === "number" && !Number.isNaN(v), "clamp", () =>
+      `${arg} must be a number, undefined or null, got ${describe(v)}`);
+    return v;
+  };
+  check((lo ?? hi) !== undefined && (lo ?? hi) !== null, "clamp", () => "give at least one of min and max");
+  return clampApply([a], bound(lo, "min", -Infinity), bound(hi, "max", Infinity));
+}
 
 /** A reduction's gradient seen with the reduced dim back at size 1, so it broadcasts over the input. */
 const keptGrad = (grad: Tensor, input: Shape, dim: number): TensorData =>

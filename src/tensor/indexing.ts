@@ -7,7 +7,7 @@
 import { Context } from "../autodiff/context";
 import { TensorData } from "../data/tensor-data";
 import { Shape, normalizeDim, sameShape, shapeBroadcast } from "../data/shape";
-import { check, fmtShape } from "../errors";
+import { check, checkInteger, fmtShape } from "../errors";
 import { backend } from "../ops/backend";
 import { tensorGather, tensorScatterAdd } from "../ops/gather";
 import { tensorMap } from "../ops/kernels";
@@ -16,7 +16,7 @@ import { Binary } from "../ops/operators";
 import { defineFunction } from "./function";
 import { wrap } from "./functions";
 import { Tensor, TensorLike } from "./tensor";
-import { checkSameShapeExcept, checkTensor, checkTensorList, tensorOrNumber } from "./args";
+import { checkIndices, checkSameShapeExcept, checkTensor, checkTensorList, tensorOrNumber } from "./args";
 
 /** 0, 1, ..., n-1 along dim and size 1 elsewhere: it broadcasts against a tensor of `shape`. */
 function lanePositions(shape: Shape, dim: number): TensorData {
@@ -40,7 +40,9 @@ export function argmaxAlong(a: TensorData, dim: number): TensorData {
 function selectAlong(name: string) {
   return defineFunction({
     name,
-    forward: (ctx: Context<[Shape, TensorData, number]>, [a]: [Tensor], dim: number, index: TensorData, outShape: Shape) => {
+    forward: (
+      ctx: Context<[Shape, TensorData, number]>, [a]: [Tensor], dim: number, index: TensorData, outShape: Shape,
+    ) => {
       ctx.save(a.shape, index, dim);
       const out = TensorData.zeros(index.shape);
       tensorGather(out, a.data, index, dim);
@@ -56,11 +58,11 @@ function selectAlong(name: string) {
 }
 
 /** out[i, j] = a[index[i, j], j] for dim 0 (and so on): index has a's dims. */
-export const gather = selectAlong("gather");
+export const gatherApply = selectAlong("gather");
 /** Max along a dim = the values at the argmax: its gradient goes to the first maximum of each lane. */
-export const max = selectAlong("max");
+export const maxApply = selectAlong("max");
 /** Min along a dim = the values at the argmin. */
-export const min = selectAlong("min");
+export const minApply = selectAlong("min");
 
 const keep: Binary = (x, c) => (c !== 0 ? x : 0);
 const drop: Binary = (y, c) => (c !== 0 ? 0 : y);
@@ -125,6 +127,63 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const d = normalizeDim(dim, tensors[0].dims + 1, "stack");
   tensors.forEach((t, i) =>
     check(sameShape(t.shape, tensors[0].shape), "stack", () =>
-      `tensors[${i}] has shape ${fmtShape(t.shape)} but tensors[0] has ${fmtShape(tensors[0].shape)}; stack needs equal shapes`));
+      `tensors[${i}] has shape ${fmtShape(t.shape)} but tensors[0] has ${fmtShape(tensors[0].shape)}; ` +
+        "stack needs equal shapes"));
   return catApply(tensors.map((t) => t.unsqueeze(d)), d);
+}
+
+/** t.gather(dim, index), checked: index has t's dims, whole numbers in range, no larger than t outside dim. */
+export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(dim, t.dims, "gather");
+  checkTensor(index, "gather", "index");
+  check(index.dims === t.dims && index.shape.every((n, i) => i === d || n <= t.shape[i]), "gather", () =>
+    `index of shape ${fmtShape(index.shape)} does not fit input of shape ${fmtShape(t.shape)} along dim ${d} ` +
+      "(same number of dims, no larger outside dim)");
+  checkIndices(index, t.shape[d], "gather");
+  return gatherApply([t], d, index.data, index.shape);
+}
+
+/** t.indexSelect(dim, index): gather with the 1-D index expanded (stride 0) over the other dims. */
+export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(dim, t.dims, "indexSelect");
+  checkTensor(index, "indexSelect", "index");
+  check(index.dims <= 1, "indexSelect", () => `index must be 1-D, got shape ${fmtShape(index.shape)}`);
+  checkIndices(index, t.shape[d], "indexSelect");
+  const outShape = t.shape.map((n, i) => (i === d ? index.size : n));
+  const spread = index.data.view(outShape.map((n, i) => (i === d ? n : 1))).expand(outShape);
+  return gatherApply([t], d, spread, outShape);
+}
+
+/** t.maskedFill(mask, value) = where(mask, value, t), with the mask broadcasting to t's shape. */
+export function maskedFill(t: Tensor, mask: Tensor, value: number): Tensor {
+  checkTensor(mask, "maskedFill", "mask");
+  check(typeof value === "number", "maskedFill", () => `value must be a number, got ${String(value)}`);
+  check(sameShape(shapeBroadcast(t.shape, mask.shape, "maskedFill"), t.shape), "maskedFill", () =>
+    `mask of shape ${fmtShape(mask.shape)} does not broadcast to the input's shape ${fmtShape(t.shape)}`);
+  return whereApply([Tensor.of(value), t], mask.data);
+}
+
+/** t.split(size or sizes, dim): narrow views that cover dim in order. */
+export function split(t: Tensor, size: number | readonly number[], dim: number): Tensor[] {
+  const d = normalizeDim(dim, t.dims, "split");
+  const n = t.shape[d];
+  let sizes: number[];
+  if (Array.isArray(size)) {
+    size.forEach((s, i) => checkInteger(s, "split", `sizes[${i}]`, 0));
+    sizes = [...size];
+    check(sizes.reduce((a, b) => a + b, 0) === n, "split", () =>
+      `sizes ${fmtShape(sizes)} do not add up to ${n}, the size of dim ${d}`);
+  } else {
+    checkInteger(size, "split", "size", 1);
+    sizes = Array.from({ length: Math.max(1, Math.ceil(n / size)) }, (_, i) => Math.min(size, n - i * size));
+  }
+  let start = 0;
+  return sizes.map((s) => t.narrow(d, (start += s) - s, s));
+}
+
+/** t.chunk(chunks, dim): split into pieces of ceil(n / chunks). */
+export function chunk(t: Tensor, chunks: number, dim: number): Tensor[] {
+  checkInteger(chunks, "chunk", "chunks", 1);
+  const n = t.shape[normalizeDim(dim, t.dims, "chunk")];
+  return split(t, Math.max(1, Math.ceil(n / chunks)), dim);
 }

@@ -7,16 +7,15 @@ import { backpropagate, topologicalSort, Variable } from "../autodiff/backprop";
 import { noGrad } from "../autodiff/grad-mode";
 import { check, checkInteger, checkNumber, checkOptions, fmtShape } from "../errors";
 import { TensorData } from "../data/tensor-data";
-import {
-  Shape, ShapeArgs, normalizeDim, reducedShape, sameShape, shapeArgs, shapeBroadcast, stridesFromShape,
-} from "../data/shape";
-import { backend } from "../ops/backend";
+import { Shape, ShapeArgs, normalizeDim, sameShape, shapeArgs, shapeBroadcast, stridesFromShape } from "../data/shape";
 import * as ops from "../ops/operators";
-import { checkBoolean, checkIndices, checkTensor, tensorOrNumber } from "./args";
+import { checkBoolean, checkTensor, tensorOrNumber } from "./args";
 import { History, unbroadcast } from "./function";
 import * as F from "./functions";
 import * as I from "./indexing";
 import * as V from "./views";
+import * as R from "./reductions";
+import type { ValuesIndices, VarOptions } from "./reductions";
 import { formatTensor } from "./format";
 
 /** A tensor or a plain number (wrapped as a 0-dim tensor), accepted wherever an op takes a second operand. */
@@ -26,15 +25,6 @@ export type NestedArray = number | NestedArray[];
 /** Options of backward(): retainGraph keeps the saved values so the graph can be backpropagated again. */
 export interface BackwardOptions {
   retainGraph?: boolean;
-}
-/** Options of var() and std(): the divisor is N - correction (1: the unbiased estimate, PyTorch's default). */
-export interface VarOptions {
-  correction?: number;
-}
-/** What maxWithIndices / minWithIndices return, as PyTorch's (values, indices) pair. */
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
 }
 
 let nextId = 0;
@@ -103,8 +93,9 @@ export class Tensor implements Variable<Tensor> {
     if (this.history !== null && !this.keepsGrad && !this.warnedGrad) {
       this.warnedGrad = true;
       console.warn(
-        `grad: this tensor is not a leaf (it was made by ${this.history.name}), so backward() does not keep its .grad ` +
-          "and it stays null; call retainGrad() on it before backward() to keep it, or read .grad on the leaves");
+        `grad: this tensor is not a leaf (it was made by ${this.history.name}), so backward() does not keep ` +
+          "its .grad and it stays null; call retainGrad() on it before backward() to keep it, " +
+          "or read .grad on the leaves");
     }
     return this.gradValue;
   }
@@ -156,7 +147,8 @@ export class Tensor implements Variable<Tensor> {
    * and that no saved tensor was changed in place; afterwards it frees the graph unless retained.
    */
   backward(gradient?: TensorLike | BackwardOptions, options: BackwardOptions = {}): void {
-    const optionsFirst = typeof gradient === "object" && gradient !== null && !(gradient instanceof Tensor) && !Array.isArray(gradient);
+    const optionsFirst =
+      typeof gradient === "object" && gradient !== null && !(gradient instanceof Tensor) && !Array.isArray(gradient);
     const opts = optionsFirst ? gradient : options;
     checkOptions(opts, "backward", ["retainGraph"]);
     const retain = opts.retainGraph ?? false;
@@ -165,7 +157,8 @@ export class Tensor implements Variable<Tensor> {
     check(this.requiresGrad, "backward", () =>
       "this tensor does not require grad: no input was marked with requiresGrad_()");
     check(given !== undefined || this.size === 1, "backward", () =>
-      `grad can be implicitly created only for a single-value tensor, but this one has shape ${fmtShape(this.shape)}; pass backward(gradient)`);
+      "grad can be implicitly created only for a single-value tensor, but this one has shape " +
+        `${fmtShape(this.shape)}; pass backward(gradient)`);
     const seed = given ?? Tensor.of(1);
     check(sameShape(shapeBroadcast(seed.shape, this.shape, "backward"), this.shape), "backward", () =>
       `gradient of shape ${fmtShape(seed.shape)} does not match the tensor's shape ${fmtShape(this.shape)}`);
@@ -275,13 +268,7 @@ export class Tensor implements Variable<Tensor> {
   /** Limits every element to [min, max] (either bound may be left out with undefined or null); the
    * gradient flows where the input is within the bounds. */
   clamp(min?: number | null, max?: number | null): Tensor {
-    const bound = (v: unknown, arg: string, none: number): number => {
-      if (v === undefined || v === null) return none;
-      check(typeof v === "number" && !Number.isNaN(v), "clamp", () => `${arg} must be a number, undefined or null, got ${String(v)}`);
-      return v;
-    };
-    check((min ?? max) !== undefined && (min ?? max) !== null, "clamp", () => "give at least one of min and max");
-    return F.clamp(this, bound(min, "min", -Infinity), bound(max, "max", Infinity));
+    return F.clamp(this, min, max);
   }
 
   private zip(name: string, fn: (a: Tensor, b: Tensor) => Tensor, b: unknown, arg = "other"): Tensor {
@@ -294,88 +281,50 @@ export class Tensor implements Variable<Tensor> {
 
   /** Sum of all elements, or along `dim` (removed unless keepdim, as in PyTorch). */
   sum(dim?: number, keepdim = false): Tensor {
-    const { x, d, outShape } = this.along("sum", dim, keepdim);
-    return F.sum([x], d, outShape);
+    return R.sum(this, dim, keepdim);
   }
   /** Mean of all elements, or along `dim`. */
   mean(dim?: number, keepdim = false): Tensor {
-    const { x, d } = this.along("mean", dim, keepdim);
-    return this.sum(dim, keepdim).div(x.shape[d]);
+    return R.mean(this, dim, keepdim);
   }
   /** Max of all elements, or along `dim`; its gradient goes only to the (first) maximum. For the indices
    * too, use maxWithIndices(dim). */
   max(dim?: number, keepdim = false): Tensor {
-    return this.selected("max", I.max, dim, keepdim).values;
+    return R.extreme(this, "max", false, dim, keepdim).values;
   }
   /** Min of all elements, or along `dim`; its gradient goes only to the (first) minimum. */
   min(dim?: number, keepdim = false): Tensor {
-    return this.selected("min", I.min, dim, keepdim).values;
+    return R.extreme(this, "min", true, dim, keepdim).values;
   }
   /** PyTorch's `values, indices = t.max(dim)`: `const { values, indices } = t.maxWithIndices(dim)`. */
   maxWithIndices(dim: number, keepdim = false): ValuesIndices {
     checkInteger(dim, "maxWithIndices", "dim");
-    return this.selected("maxWithIndices", I.max, dim, keepdim);
+    return R.extreme(this, "maxWithIndices", false, dim, keepdim);
   }
   /** PyTorch's `values, indices = t.min(dim)`. */
   minWithIndices(dim: number, keepdim = false): ValuesIndices {
     checkInteger(dim, "minWithIndices", "dim");
-    return this.selected("minWithIndices", I.min, dim, keepdim);
+    return R.extreme(this, "minWithIndices", true, dim, keepdim);
   }
   /** Index of the (first) maximum along `dim`, or in the flattened tensor (no gradient, as in PyTorch). */
   argmax(dim?: number, keepdim = false): Tensor {
-    const { index, outShape } = this.arg("argmax", dim, keepdim, false);
-    return new Tensor(index.view(outShape));
+    return R.argExtreme(this, "argmax", false, dim, keepdim);
   }
   /** Index of the (first) minimum along `dim`, or in the flattened tensor. */
   argmin(dim?: number, keepdim = false): Tensor {
-    const { index, outShape } = this.arg("argmin", dim, keepdim, true);
-    return new Tensor(index.view(outShape));
+    return R.argExtreme(this, "argmin", true, dim, keepdim);
   }
   /** Variance, sum (x - mean)^2 / (N - correction), with PyTorch's default correction 1 (unbiased). */
   var(dim?: number, keepdim = false, options: VarOptions = {}): Tensor {
-    return this.variance("var", dim, keepdim, options);
+    return R.variance(this, "var", dim, keepdim, options);
   }
   /** Standard deviation: the square root of var() (same options). */
   std(dim?: number, keepdim = false, options: VarOptions = {}): Tensor {
-    return this.variance("std", dim, keepdim, options).sqrt();
+    return R.variance(this, "std", dim, keepdim, options).sqrt();
   }
-
-  private variance(op: string, dim: number | undefined, keepdim: boolean, options: VarOptions): Tensor {
-    checkOptions(options, op, ["correction"]);
-    const correction = options.correction ?? 1;
-    checkNumber(correction, op, "correction");
-    const { x, d } = this.along(op, dim, keepdim);
-    const centered = this.sub(this.mean(dim, true));
-    return centered.mul(centered).sum(dim, keepdim).div(Math.max(0, x.shape[d] - correction));
-  }
-  /** log(sum(exp(x))) along `dim` (or of all elements), computed as m + log(sum(exp(x - m))) with m the
-   * (detached) max, so no exp overflows; its gradient is softmax(x). */
+  /** log(sum(exp(x))) along `dim` (or of all elements), shifted by the max so no exp overflows. */
   logsumexp(dim?: number, keepdim = false): Tensor {
-    const { x, d, outShape } = this.along("logsumexp", dim, keepdim);
-    const finite = (v: number) => (Number.isFinite(v) ? v : 0); // all -inf (or +inf) lanes: shift by 0
-    const m = new Tensor(backend().map(finite, backend().reduce(ops.max, -Infinity, x.data, d)));
-    return x.sub(m).exp().sum(d, true).log().add(m).view(outShape);
-  }
-
-  /** The tensor to reduce, the dim and the result's shape: a given dim is removed (or kept as 1); without
-   * one the tensor is flattened and the result is 0-dim (or all ones). */
-  private along(op: string, dim: number | undefined, keepdim: unknown): { x: Tensor; d: number; outShape: number[] } {
-    checkBoolean(keepdim, op, "keepdim");
-    if (dim === undefined) return { x: this.reshape(-1), d: 0, outShape: keepdim ? this.shape.map(() => 1) : [] };
-    const d = normalizeDim(dim, this.dims, op);
-    return { x: this, d, outShape: keepdim ? reducedShape(this.shape, d) : this.shape.filter((_, i) => i !== d) };
-  }
-
-  /** The argmax (or the argmin, as the argmax of -x) along a dim, kept at size 1. */
-  private arg(op: string, dim: number | undefined, keepdim: unknown, smallest: boolean) {
-    const { x, d, outShape } = this.along(op, dim, keepdim);
-    check(x.shape[d] > 0, op, () => `cannot reduce an empty dim (shape ${fmtShape(this.shape)}): there is no identity`);
-    return { x, d, outShape, index: I.argmaxAlong(smallest ? backend().map(ops.neg, x.data) : x.data, d) };
-  }
-
-  private selected(op: string, fn: typeof I.max, dim: number | undefined, keepdim: unknown): ValuesIndices {
-    const { x, d, outShape, index } = this.arg(op, dim, keepdim, fn === I.min);
-    return { values: fn([x], d, index, outShape), indices: new Tensor(index.view(outShape)) };
+    return R.logsumexp(this, dim, keepdim);
   }
 
   // ---- shapes and views ---------------------------------------------------------------------------
@@ -411,7 +360,8 @@ export class Tensor implements Variable<Tensor> {
   /** Merges dims startDim..endDim into one (all of them by default), as reshape does. */
   flatten(startDim = 0, endDim = -1): Tensor {
     if (this.dims === 0) return this.reshape(1);
-    const [s, e] = [normalizeDim(startDim, this.dims, "flatten", "startDim"), normalizeDim(endDim, this.dims, "flatten", "endDim")];
+    const s = normalizeDim(startDim, this.dims, "flatten", "startDim");
+    const e = normalizeDim(endDim, this.dims, "flatten", "endDim");
     check(s <= e, "flatten", () => `startDim ${startDim} comes after endDim ${endDim}`);
     return this.reshape(...this.shape.slice(0, s), -1, ...this.shape.slice(e + 1));
   }
@@ -471,25 +421,11 @@ export class Tensor implements Variable<Tensor> {
   }
   /** Pieces of `size` along dim (the last may be smaller), or of the given sizes: views. */
   split(size: number | readonly number[], dim = 0): Tensor[] {
-    const d = normalizeDim(dim, this.dims, "split");
-    const n = this.shape[d];
-    let sizes: number[];
-    if (Array.isArray(size)) {
-      size.forEach((s, i) => checkInteger(s, "split", `sizes[${i}]`, 0));
-      sizes = [...size];
-      check(sizes.reduce((a, b) => a + b, 0) === n, "split", () => `sizes ${fmtShape(sizes)} do not add up to ${n}, the size of dim ${d}`);
-    } else {
-      checkInteger(size, "split", "size", 1);
-      sizes = Array.from({ length: Math.max(1, Math.ceil(n / size)) }, (_, i) => Math.min(size, n - i * size));
-    }
-    let start = 0;
-    return sizes.map((s) => this.narrow(d, (start += s) - s, s));
+    return I.split(this, size, dim);
   }
   /** `chunks` pieces along dim of ceil(size / chunks) each (fewer when they run out): views. */
   chunk(chunks: number, dim = 0): Tensor[] {
-    checkInteger(chunks, "chunk", "chunks", 1);
-    const n = this.shape[normalizeDim(dim, this.dims, "chunk")];
-    return this.split(Math.max(1, Math.ceil(n / chunks)), dim);
+    return I.chunk(this, chunks, dim);
   }
 
   // ---- indexing -----------------------------------------------------------------------------------
@@ -497,31 +433,15 @@ export class Tensor implements Variable<Tensor> {
   /** out[i][j] = this[index[i][j]][j] for dim 0 (this[i][index[i][j]] for dim 1): index has this tensor's
    * dims, holds whole numbers, and is no larger than it outside `dim`. */
   gather(dim: number, index: Tensor): Tensor {
-    const d = normalizeDim(dim, this.dims, "gather");
-    checkTensor(index, "gather", "index");
-    check(index.dims === this.dims && index.shape.every((n, i) => i === d || n <= this.shape[i]), "gather", () =>
-      `index of shape ${fmtShape(index.shape)} does not fit input of shape ${fmtShape(this.shape)} along dim ${d} ` +
-        "(same number of dims, no larger outside dim)");
-    checkIndices(index, this.shape[d], "gather");
-    return I.gather([this], d, index.data, index.shape);
+    return I.gather(this, dim, index);
   }
   /** The entries `index` (a 1-D tensor of whole numbers) of `dim`, in that order: a copy. */
   indexSelect(dim: number, index: Tensor): Tensor {
-    const d = normalizeDim(dim, this.dims, "indexSelect");
-    checkTensor(index, "indexSelect", "index");
-    check(index.dims <= 1, "indexSelect", () => `index must be 1-D, got shape ${fmtShape(index.shape)}`);
-    checkIndices(index, this.shape[d], "indexSelect");
-    const outShape = this.shape.map((n, i) => (i === d ? index.size : n));
-    const spread = index.data.view(outShape.map((n, i) => (i === d ? n : 1))).expand(outShape);
-    return I.gather([this], d, spread, outShape);
+    return I.indexSelect(this, dim, index);
   }
   /** `value` where mask is nonzero, this tensor's element elsewhere; mask broadcasts to this shape. */
   maskedFill(mask: Tensor, value: number): Tensor {
-    checkTensor(mask, "maskedFill", "mask");
-    check(typeof value === "number", "maskedFill", () => `value must be a number, got ${String(value)}`);
-    check(sameShape(shapeBroadcast(this.shape, mask.shape, "maskedFill"), this.shape), "maskedFill", () =>
-      `mask of shape ${fmtShape(mask.shape)} does not broadcast to the input's shape ${fmtShape(this.shape)}`);
-    return I.whereApply([Tensor.of(value), this], mask.data);
+    return I.maskedFill(this, mask, value);
   }
 
   // ---- element access ---------------------------------------------------------------------------
@@ -537,7 +457,8 @@ export class Tensor implements Variable<Tensor> {
   }
   /** The single value of a one-element tensor. */
   item(): number {
-    check(this.size === 1, "item", () => `only one-element tensors convert to a number, got shape ${fmtShape(this.shape)}`);
+    check(this.size === 1, "item", () =>
+      `only one-element tensors convert to a number, got shape ${fmtShape(this.shape)}`);
     return this.data.get(this.shape.map(() => 0));
   }
   /** Elements in row-major order as a plain array. */
@@ -550,7 +471,9 @@ export class Tensor implements Variable<Tensor> {
     const flat = this.toFlat();
     const strides = stridesFromShape(this.shape);
     const build = (dim: number, offset: number): NestedArray =>
-      dim === this.dims ? flat[offset] : Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, offset + i * strides[dim]));
+      dim === this.dims
+        ? flat[offset]
+        : Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, offset + i * strides[dim]));
     return build(0, 0);
   }
 

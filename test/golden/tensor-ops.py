@@ -70,7 +70,8 @@ case("unsqueeze squeeze", lambda x: x.unsqueeze(1).squeeze(), [x34], {"dim": 1})
 case("flatten", lambda x: x.flatten(1), [x234], {"start": 1})
 case("transpose reshape", lambda x: x.transpose(0, 2).reshape(4, 6), [x234], {"shape": [4, 6]})
 case("split", lambda x: torch.cat([p * (i + 1) for i, p in enumerate(x.split(2, 1))], 1), [x34], {"size": 2, "dim": 1})
-case("chunk", lambda x: torch.cat([p * (i + 1) for i, p in enumerate(x.chunk(2, 0))], 0), [x34], {"chunks": 2, "dim": 0})
+case("chunk", lambda x: torch.cat([p * (i + 1) for i, p in enumerate(x.chunk(2, 0))], 0), [x34],
+     {"chunks": 2, "dim": 0})
 
 # indexing and joining
 index = torch.tensor([[2, 0, 2, 1], [1, 1, 0, 0]])
@@ -93,7 +94,8 @@ case("min all", lambda x: x.min(), [x234], {})
 
 # math
 case("var", lambda x: x.var(1), [x234], {"dim": 1})
-case("var correction 0", lambda x: x.var(1, unbiased=False, keepdim=True), [x234], {"dim": 1, "keepdim": True, "correction": 0})
+case("var correction 0", lambda x: x.var(1, unbiased=False, keepdim=True), [x234],
+     {"dim": 1, "keepdim": True, "correction": 0})
 case("var all", lambda x: x.var(), [x234], {})
 case("std", lambda x: x.std(2), [x234], {"dim": 2})
 case("logsumexp", lambda x: x.logsumexp(1), [x234 * 30], {"dim": 1})
