@@ -4,7 +4,8 @@ export type { ConvOptions, Padding } from "./conv";
 export { pad } from "./pad";
 export { tile, avgpool2d, maxpool2d } from "./pool";
 export type { Kernel2d, PoolOptions } from "./pool";
-export { max, argmax, softmax, logsoftmax } from "./softmax";
+export { max, argmaxOneHot } from "./max";
+export { softmax, logsoftmax } from "./softmax";
 export { relu, sigmoid, step, tanh, softplus, gelu } from "./activations";
 export { dropout } from "./dropout";
 export {
