@@ -87,6 +87,13 @@ describe("DataLoader", () => {
     expect(epoch(own(9))).toEqual(c);
   });
 
+  it("batches are built from views of the rows, so gradients reach the dataset's tensors, as in PyTorch", () => {
+    const X = randn(5, 2).requiresGrad_();
+    const [[xb]] = [...new data.DataLoader(new data.TensorDataset(X), { batchSize: 2 })];
+    xb.sum().backward();
+    expect((X.grad as Tensor).toArray()).toEqual([[1, 1], [1, 1], [0, 0], [0, 0], [0, 0]]);
+  });
+
   it("a dataset of single tensors gives single stacked tensors; any Dataset works", () => {
     const squares = { length: 5, get: (i: number) => tensor([i, i * i]) };
     const batches = [...new data.DataLoader(squares, { batchSize: 2 })];

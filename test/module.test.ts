@@ -56,6 +56,11 @@ class MultiLayerNet extends nn.Module {
 }
 
 describe("Parameter", () => {
+  it("requires a Tensor, saying how to make one", () => {
+    expectError(() => new nn.Parameter([1, 2] as unknown as Tensor),
+      "Parameter: expected a Tensor for data, got an array [1, 2]; wrap it with tensor([...])");
+  });
+
   it("is a leaf that requires grad and shares the wrapped tensor's storage", () => {
     const t = tensor([[1, 2], [3, 4]]);
     const p = new nn.Parameter(t);

@@ -6,7 +6,7 @@
  */
 import { check, checkInteger, checkOptions, describe, fmtShape } from "../errors";
 import { Generator, defaultGenerator } from "../data/random";
-import { stack } from "../nn/local-views";
+import { stack } from "../tensor/indexing";
 import { Tensor } from "../tensor/tensor";
 import { Dataset } from "./dataset";
 

@@ -2,7 +2,7 @@
  * __getitem__), and TensorDataset, the rows of a few tensors that share their first dim. */
 import { check, checkInteger, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "../nn/check-tensor";
+import { checkTensor } from "../tensor/args";
 
 /** A map-style dataset: `length` examples, example i from get(i). */
 export interface Dataset<T> {
@@ -29,10 +29,10 @@ export class TensorDataset implements Dataset<Tensor[]> {
     return this.tensors[0].shape[0];
   }
 
-  /** Row `index` of every tensor (views of the rows, no copy). */
+  /** Row `index` of every tensor (views of the rows, no copy; gradients flow back as in PyTorch). */
   get(index: number): Tensor[] {
     checkInteger(index, "TensorDataset", "index", 0);
     check(index < this.length, "TensorDataset", () => `index ${index} is out of range for ${this.length} examples`);
-    return this.tensors.map((t) => new Tensor(t.data.select(0, index)));
+    return this.tensors.map((t) => t.select(0, index));
   }
 }

@@ -2,7 +2,7 @@
 import * as op from "../ops/operators";
 import { mapFunction } from "../tensor/functions";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 
 /** The function f of a tensor, its argument checked first (notebooks may pass a plain array). */
 function activation(name: string, f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {

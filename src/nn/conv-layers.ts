@@ -1,7 +1,7 @@
 /** Convolution layers (module 4.2): learned weights and bias around the functional conv1d / conv2d. */
 import { check, describe, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 import { ConvOptions, conv1d, conv2d, convGeometry } from "./conv";
 import { BiasOptions, checkBiasOptions, uniformFanIn } from "./init";
 import { Module, Parameter, checkSize, pyTuple } from "./module";

@@ -18,8 +18,7 @@ import { check, checkOptions, describe, fmtShape } from "../errors";
 import { backend, Backend } from "../ops/backend";
 import { defineFunction } from "../tensor/function";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
-import { slice } from "./local-views";
+import { checkTensor } from "../tensor/args";
 import { pad } from "./pad";
 
 type Spatial = 1 | 2;
@@ -88,7 +87,7 @@ export function fullOutput(op: string, input: Tensor, kernel: readonly number[],
 
 /** Keeps every stride-th position of each spatial dim (dims 2, 3, ...), starting at the first. */
 export function subsample(t: Tensor, stride: readonly number[]): Tensor {
-  return stride.reduce((out, s, d) => (s === 1 ? out : slice(out, d + 2, 0, null, s)), t);
+  return stride.reduce((out, s, d) => (s === 1 ? out : out.slice(d + 2, 0, null, s)), t);
 }
 
 /** Pads each spatial dim with `before[d]` values in front (none after). */

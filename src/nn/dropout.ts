@@ -4,7 +4,7 @@ import { check, describe } from "../errors";
 import { defaultGenerator } from "../data/random";
 import { fromStorage } from "../tensor/create";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 
 /** Validates a drop probability: a number in [0, 1]. */
 export function checkRate(op: string, rate: unknown): asserts rate is number {

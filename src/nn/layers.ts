@@ -6,7 +6,7 @@
 import { check, checkInteger, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
 import { gelu, relu, sigmoid, softplus, step, tanh } from "./activations";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 import { checkRate, dropout } from "./dropout";
 import { Module, pyFloat, pyTuple } from "./module";
 import { Kernel2d, PoolOptions, avgpool2d, maxpool2d, poolGeometry } from "./pool";

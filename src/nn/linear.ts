@@ -1,7 +1,7 @@
 /** The fully connected layer of the lecture's block diagrams: y = x W^T + b. */
 import { check, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 import { BiasOptions, checkBiasOptions, uniformFanIn } from "./init";
 import { Module, Parameter, checkSize } from "./module";
 

@@ -12,7 +12,7 @@ import { fromStorage } from "../tensor/create";
 import { defineFunction } from "../tensor/function";
 import { mapFunction } from "../tensor/functions";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 import { logsoftmax } from "./softmax";
 
 /** Class indices: a tensor of shape [N] or a plain array. */

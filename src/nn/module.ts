@@ -7,7 +7,7 @@
 import { noGrad } from "../autodiff/grad-mode";
 import { check, checkOptions, describe, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 
 /** The key Node's console.log and util.inspect (and so tslab's display of a cell's value) look up to
  * print an object; Symbol.for needs no Node import, so the browser build is unaffected. */
@@ -18,18 +18,15 @@ export const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
  * `storage` in place, element i of the parameter's run of storage being element i in row-major order. */
 export class Parameter extends Tensor {
   constructor(value: Tensor) {
-    checkTensor(value, "Parameter");
+    checkTensor(value, "Parameter", "data");
     super(noGrad(() => value.contiguous()).data);
     this.requiresGrad_();
   }
 
-  /** "Parameter containing:" above the tensor, as PyTorch prints one. */
+  /** "Parameter containing:" above the tensor, as PyTorch prints one (console.log shows it too: Tensor's
+   * inspect hook calls toString). */
   toString(): string {
     return `Parameter containing:\n${super.toString()}`;
-  }
-
-  [inspectSymbol](): string {
-    return this.toString();
   }
 }
 

@@ -11,7 +11,7 @@ import { tensorMap } from "../ops/kernels";
 import { id } from "../ops/operators";
 import { defineFunction } from "../tensor/function";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 
 /** The middle of `padded`: the elements that came from the input, a view (dims before[d] .. + shape[d]). */
 function middle(padded: TensorData, before: readonly number[], shape: readonly number[]): TensorData {

@@ -6,9 +6,9 @@
  * windows may overlap or skip, the image is framed first, and out = floor((in + 2 pad - k) / stride) + 1.
  */
 import { check, checkOptions, describe, fmtShape } from "../errors";
+import { checkTensor } from "../tensor/args";
+import { stack } from "../tensor/indexing";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
-import { slice, stack } from "./local-views";
 import { pad } from "./pad";
 
 /** A pooling window: one size for both dims, or [kh, kw]. */
@@ -88,8 +88,8 @@ function windows(op: string, input: Tensor, g: PoolGeometry, fill: number): Tens
   const parts: Tensor[] = [];
   for (let p = 0; p < k[0]; p++)
     for (let q = 0; q < k[1]; q++)
-      parts.push(slice(slice(framed, 2, p, p + (out[0] - 1) * stride[0] + 1, stride[0]),
-        3, q, q + (out[1] - 1) * stride[1] + 1, stride[1]));
+      parts.push(framed.slice(2, p, p + (out[0] - 1) * stride[0] + 1, stride[0])
+        .slice(3, q, q + (out[1] - 1) * stride[1] + 1, stride[1]));
   return stack(parts, 4);
 }
 

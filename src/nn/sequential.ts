@@ -1,7 +1,7 @@
 /** Sequential: modules applied in order, each one's output the next one's input. */
 import { check, describe } from "../errors";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "./check-tensor";
+import { checkTensor } from "../tensor/args";
 import { Module, Parameter } from "./module";
 
 /** nn.Sequential(...modules): the quickest way to write an MLP or a small CNN. As in PyTorch its children
