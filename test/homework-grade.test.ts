@@ -9,7 +9,8 @@ import { join } from "path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { ROOT } from "../scripts/lib/jupyter";
 import { HOMEWORK, loadAssignment } from "../scripts/lib/homework/grader";
-import { nbgrader, source } from "../scripts/lib/homework/notebook";
+import { nbgrader } from "../scripts/lib/homework/notebook";
+import { cellSource } from "../scripts/lib/notebook";
 
 const INSTRUCTOR = join(HOMEWORK, "hw1-max-softmax-conv.ipynb");
 const STUDENT = join(ROOT, "build", "homework", "hw1-max-softmax-conv.ipynb");
@@ -41,7 +42,7 @@ function submission(name: string, edit: (nb: INotebookContent) => void): string 
   const nb = JSON.parse(JSON.stringify(released)) as INotebookContent;
   for (const cell of nb.cells) {
     const meta = nbgrader(cell);
-    if (meta?.solution) cell.source = source(cellOf(notebook, meta.grade_id));
+    if (meta?.solution) cell.source = cellSource(cellOf(notebook, meta.grade_id));
   }
   edit(nb);
   const path = join(dir, name);
@@ -87,7 +88,7 @@ beforeAll(() => {
   // A wrong tile, and a cell that redefines assert, the test helpers, console, process.exit and prototypes.
   submission("redefined-globals.ipynb", (nb) => {
     setAnswer(nb, "tile", "function tile(input: Tensor, kh: number, kw: number): Tensor {\n  return input.contiguous().view(...input.shape, 1);\n}");
-    cellOf(nb, "setup").source = source(cellOf(nb, "setup")).replace(/function assertNear[\s\S]*?\n}\n/, "function assertNear(..._: unknown[]): void {}\n");
+    cellOf(nb, "setup").source = cellSource(cellOf(nb, "setup")).replace(/function assertNear[\s\S]*?\n}\n/, "function assertNear(..._: unknown[]): void {}\n");
     addCellAfter(nb, "tile", [
       "const assert = { ok: (..._: unknown[]) => {}, deepStrictEqual: (..._: unknown[]) => {}, strictEqual: (..._: unknown[]) => {}, throws: (..._: unknown[]) => {} };",
       "function assertNear(..._: unknown[]): void {}",
@@ -116,7 +117,7 @@ beforeAll(() => {
   });
   // max's forward never returns.
   submission("infinite-loop.ipynb", (nb) => {
-    const text = source(cellOf(nb, "max")).replace("const shape = [...a.shape];", "while (true) {}\n    const shape = [...a.shape];");
+    const text = cellSource(cellOf(nb, "max")).replace("const shape = [...a.shape];", "while (true) {}\n    const shape = [...a.shape];");
     setAnswer(nb, "max", text);
   });
   // tile kills the kernel when the test calls it.

@@ -2,10 +2,9 @@
  * Homework notebooks as the grader sees them: strict reading (a malformed .ipynb is an error that names the
  * file and the problem), nbgrader's v3 cell metadata, and the cell roles the grader acts on.
  */
-import type { ICell, INotebookContent, MultilineString } from "@jupyterlab/nbformat";
+import type { ICell, INotebookContent } from "@jupyterlab/nbformat";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
-import { joinLines } from "../notebook";
 
 /** nbgrader's per-cell metadata, schema version 3. */
 export interface NbgraderCell {
@@ -100,8 +99,14 @@ export function role(cell: ICell): Role {
   return "free";
 }
 
-export function source(cell: ICell): string {
-  return joinLines(cell.source as MultilineString);
+/** A cell's id (nbformat 4.5), if it has one. */
+export function cellId(cell: ICell): string | undefined {
+  return typeof cell.id === "string" ? cell.id : undefined;
+}
+
+/** A cell's nbgrader grade_id, if it has complete nbgrader metadata. */
+export function gradeId(cell: ICell): string | undefined {
+  return nbgrader(cell)?.grade_id;
 }
 
 /** The checksum of a locked cell's text, insensitive to trailing whitespace (editors add newlines). */

@@ -1,0 +1,207 @@
+/**
+ * Step 4 of grading, score: points from what the run left outside the sandbox. A test earns its points only if
+ * the kernel reported its cell ran without error and its token reached the grader's file; nothing the notebook
+ * printed counts. Failures are explained from the cell's error (and the answer cell's, when that failed first),
+ * kernel events (timeouts, deaths, memory, the wall time) become lines of the report.
+ */
+import type { ICodeCell, IError, INotebookContent, IOutput, IStream } from "@jupyterlab/nbformat";
+import { cellSource, joinLines } from "../notebook";
+import type { KernelEvent, RunResult } from "./execute";
+import { Prepared, hasHiddenTests, visibleId } from "./harness";
+import { NbgraderCell, nbgrader } from "./notebook";
+import type { Restored } from "./restore";
+import type { Boundary } from "./sandbox";
+
+/** Who may see a test's hidden-test results on Gradescope (cell metadata `gradescope.hidden_tests_visibility`). */
+export type HiddenVisibility = "hidden" | "after_due_date" | "after_published";
+
+/** One graded test (a test cell), in Gradescope's results.json shape plus our details. */
+export interface TestResult {
+  name: string;
+  score: number;
+  max_score: number;
+  status: "passed" | "failed" | "timeout" | "died" | "tampered";
+  output: string;
+  /** When the cell has hidden tests: whether it failed in its visible part or its hidden part. */
+  failedIn?: "visible" | "hidden";
+  /** Set on a test cell with hidden tests: who may see how those went. */
+  hidden?: HiddenVisibility;
+}
+
+/** A graded submission: Gradescope's results.json (score, max_score, output, tests) and our details. */
+export interface Report {
+  file: string;
+  score: number;
+  max_score: number;
+  output: string;
+  execution_time: number;
+  tests: TestResult[];
+  tampering: string[];
+  warnings: string[];
+  events: KernelEvent[];
+  /** The boundary the kernel ran in. */
+  sandbox: Boundary;
+  /** Set when the submission could not be graded at all (a malformed .ipynb): score 0. */
+  error?: string;
+  /** The executed notebook, for the instructor. */
+  executed?: string;
+}
+
+/** What a run left: the driver's result, the executed notebook, the tokens that reached the grader's file. */
+export interface Executed {
+  result: RunResult;
+  notebook: INotebookContent;
+  tokens: Map<string, string>;
+}
+
+/** The limits the report explains failures with. */
+export interface ScoreContext {
+  timeout: number;
+  wall: number;
+  memoryMB: number;
+  sandbox: Boundary;
+}
+
+const MEMORY = /Array buffer allocation failed|allocation failed|out of memory|Cannot allocate memory/i;
+
+/** The text a failed test shows: the error's message, without the echoed source line, the kernel's stack
+ * frames or the assertion object's fields. */
+function failureText(outputs: readonly IOutput[], memoryMB: number): string {
+  const parts: string[] = [];
+  for (const o of outputs) {
+    if (o.output_type === "stream" && (o as IStream).name === "stderr") parts.push(joinLines((o as IStream).text));
+    if (o.output_type === "error") parts.push(`${(o as IError).ename}: ${(o as IError).evalue}\n`);
+  }
+  let lines = parts.join("").split("\n");
+  const start = lines.findIndex((l) => /^([A-Z]\w*Error|Error)\b.*:/.test(l) || /^\d+:\d+ - /.test(l));
+  if (start > 0) lines = lines.slice(start);
+  lines = lines.filter((l) => !/^\s+at /.test(l) && !/^\s*\^+\s*$/.test(l) && !/^(node:\w+:|evalmachine\.<anonymous>:)\d+/.test(l)
+    && !/^\s+(generatedMessage|code|actual|expected|operator):/.test(l) && !/^\s*[{}]\s*$/.test(l));
+  let text = lines.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  if (text.length > 2000) text = `${text.slice(0, 2000)}\n...`;
+  return MEMORY.test(text) ? `${text}\n(the submission may use at most ${memoryMB} MB of memory)` : text;
+}
+
+function summarize(events: readonly KernelEvent[], cellName: (i: number) => string, context: ScoreContext): string[] {
+  return events.map((e) => {
+    const where = cellName(e.cell);
+    switch (e.event) {
+      case "timeout": return `${where} ran past the ${context.timeout} s limit: interrupted`;
+      case "wall-time": return `the submission ran past its ${context.wall} s limit while running ${where}: the rest was not run`;
+      case "interrupted": return `${where} stopped after the interrupt; the kernel was restarted`;
+      case "unresponsive": return `${where} did not stop after the interrupt: the kernel was restarted`;
+      case "died": return e.reason === "memory"
+        ? `the kernel exceeded the ${context.memoryMB} MB memory limit while running ${where} and was stopped`
+        : `the kernel died while running ${where} (process.exit, a crash or out of memory)`;
+      case "restarted": return `a fresh kernel replayed the setup and the answers that had run, then went on from ${where}`;
+      default: return `${where}: ${e.event} while replaying`;
+    }
+  });
+}
+
+/** The hidden-test visibility an instructor chose for a test cell (default: hidden from students). */
+export function hiddenVisibility(metadata: Record<string, unknown>): HiddenVisibility {
+  const option = (metadata.gradescope as { hidden_tests_visibility?: unknown } | undefined)?.hidden_tests_visibility;
+  return option === "after_due_date" || option === "after_published" ? option : "hidden";
+}
+
+/** Scores a run. `prepared` says which run cell is which restored slot. */
+export function score(file: string, restored: Restored, prepared: Prepared, executed: Executed, context: ScoreContext): Omit<Report, "execution_time"> {
+  const { slots, tampering, tamperedTests } = restored;
+  const warnings = [...restored.warnings];
+  const { result, notebook: out, tokens } = executed;
+  const { kinds, secrets } = prepared;
+  const slotOf = (i: number) => slots[prepared.slots[i]];
+  const outputsOf = (i: number): IOutput[] => (out.cells[i] as ICodeCell).outputs ?? [];
+  const cellName = (i: number): string => {
+    if (kinds[i] === "prelude") return "the grader's prelude";
+    const slot = slotOf(i);
+    return slot.gradeId !== undefined ? `${slot.kind === "test" ? "test" : "cell"} ${slot.gradeId}` : `your cell ${prepared.slots[i]}`;
+  };
+  const reached = (id: string) => tokens.get(id) === secrets.tokens.get(id);
+  const tests: TestResult[] = [];
+  kinds.forEach((kind, i) => {
+    if (kind !== "test") return;
+    const slot = slotOf(i);
+    const id = slot.gradeId as string;
+    const max = (nbgrader(slot.cell) as NbgraderCell).points ?? 0;
+    const status = result.cells[i]?.status;
+    const passed = status === "ok" && reached(id);
+    const hidden = hasHiddenTests(cellSource(slot.cell)) ? hiddenVisibility(slot.cell.metadata as Record<string, unknown>) : undefined;
+    const failedIn = hidden === undefined || passed ? undefined : reached(visibleId(id)) ? "hidden" : "visible";
+    const result_ = (status_: TestResult["status"], points: number, output: string): TestResult =>
+      ({ name: id, score: points, max_score: max, status: status_, output, ...(failedIn ? { failedIn } : {}), ...(hidden ? { hidden } : {}) });
+    if (tamperedTests.has(id)) {
+      const ran = passed ? "it passed once restored" : "it did not pass once restored either";
+      tests.push(result_("tampered", 0, `${tamperedTests.get(id)}: no points for this test (${ran}).`));
+    } else if (passed) {
+      tests.push(result_("passed", max, "passed"));
+    } else if (status === "timeout") {
+      const why = result.events.some((e) => e.cell === i && e.event === "wall-time")
+        ? `the submission ran past its ${context.wall} s limit during this test`
+        : `the test ran past the ${context.timeout} s limit and was stopped`;
+      tests.push(result_("timeout", 0, `timed out: ${why}.\n${failureText(outputsOf(i), context.memoryMB)}`.trim()));
+    } else if (status === "not-run") {
+      tests.push(result_("timeout", 0, `not run: the submission used up its ${context.wall} s before this test.`));
+    } else if (status === "died") {
+      const memory = result.events.some((e) => e.cell === i && e.event === "died" && e.reason === "memory");
+      const why = memory ? `exceeded the ${context.memoryMB} MB memory limit` : "died (process.exit, a crash or out of memory)";
+      tests.push(result_("died", 0, `the kernel ${why} while running this test; the remaining tests ran in a fresh kernel.`));
+    } else if (status === "ok") {
+      tests.push(result_("failed", 0, "the test cell did not run to its end (its completion token never arrived)."));
+    } else {
+      // Point at the answer cell when it failed too: the test's error is then only a consequence.
+      const answer = kinds.findIndex((k, j) => k === "solution" && slotOf(j).gradeId === id.replace(/-tests?$/, ""));
+      const answerStatus = answer >= 0 ? result.cells[answer]?.status : undefined;
+      const note = answerStatus !== undefined && answerStatus !== "ok"
+        ? `your answer cell ${slotOf(answer).gradeId} ${verb(answerStatus)}:\n${failureText(outputsOf(answer), context.memoryMB)}\n\n`
+        : "";
+      tests.push(result_("failed", 0, `${note}${failureText(outputsOf(i), context.memoryMB) || "the test failed"}`.trim()));
+    }
+  });
+
+  // Answer and scratch cells that failed: the student's feedback starts there.
+  kinds.forEach((kind, i) => {
+    const status = result.cells[i]?.status;
+    if ((kind === "solution" || kind === "student") && status !== undefined && status !== "ok" && status !== "skipped" && status !== "not-run") {
+      const why = failureText(outputsOf(i), context.memoryMB).split("\n")[0];
+      warnings.push(`${kind === "solution" ? `answer cell ${slotOf(i).gradeId}` : `your cell ${prepared.slots[i]}`} ${verb(status)}${why ? `: ${why}` : ""}`);
+    }
+  });
+
+  const total = tests.reduce((s, t) => s + t.score, 0);
+  const maxScore = tests.reduce((s, t) => s + t.max_score, 0);
+  const output = [
+    `${total} / ${maxScore} points`,
+    ...tampering.map((t) => `tampering: ${t}`),
+    ...warnings.map((w) => `warning: ${w}`),
+    ...summarize(result.events, cellName, context).map((e) => `kernel: ${e}`),
+    context.sandbox === "none" ? "warning: graded without a sandbox (--no-sandbox)" : `sandbox: ${context.sandbox}`,
+  ].join("\n");
+  return { file, score: total, max_score: maxScore, output, tests, tampering, warnings, events: result.events, sandbox: context.sandbox };
+}
+
+function verb(status: string): string {
+  return status === "error" ? "failed" : status === "timeout" ? "timed out" : "killed the kernel";
+}
+
+/** The executed notebook for the instructor: without the prelude, tests shown as the instructor wrote them. */
+export function gradedNotebook(restored: Restored, prepared: Prepared, executed: INotebookContent): INotebookContent {
+  const cells = executed.cells.map((c, i) => (prepared.kinds[i] === "test" ? { ...c, source: cellSource(restored.slots[prepared.slots[i]].cell) } : c));
+  return { ...executed, cells: cells.slice(1) };
+}
+
+/** The report as a fixed-width table. */
+export function table(report: Report): string {
+  const rows = report.tests.map((t) => [t.name, `${t.score}`, `${t.max_score}`, t.status, firstLine(t.output)]);
+  rows.push(["total", `${report.score}`, `${report.max_score}`, "", ""]);
+  const head = ["grade_id", "points", "max", "status", "note"];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => Math.min(r[c].length, c === 4 ? 70 : 40))));
+  const fmt = (r: string[]) => r.map((v, c) => (c === 1 || c === 2 ? v.padStart(widths[c]) : v.slice(0, c === 4 ? 70 : 40).padEnd(widths[c]))).join("  ").trimEnd();
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [fmt(head), rule, ...rows.slice(0, -1).map(fmt), rule, fmt(rows[rows.length - 1])].join("\n");
+}
+
+function firstLine(text: string): string {
+  return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+}
