@@ -21,7 +21,7 @@ import { BUILD_GRADES } from "./lib/paths";
 import { Assignment, findAssignment, gradeSubmission, loadAssignment } from "./lib/homework/grader";
 import { gradebook } from "./lib/homework/gradebook";
 import { gradescope } from "./lib/homework/gradescope";
-import { Boundary, DEFAULT_LIMITS, chooseBoundary, describeBoundary, guardFiles, sandboxUid } from "./lib/homework/sandbox";
+import { Boundary, DEFAULT_LIMITS, chooseBoundary, describeBoundary, guardFiles } from "./lib/homework/sandbox";
 import { Report, table } from "./lib/homework/score";
 
 /** A submission to grade and the name its results go under. */
@@ -113,7 +113,7 @@ async function main(): Promise<number> {
   if (boundary === "user") {
     const secret = [...instructors, ...submissions.map((s) => s.file), out, ...submissions.map((s) => dirname(resultsFileOf(s)))];
     if (values.csv !== undefined) secret.push(resolve(values.csv));
-    const changed = guardFiles(sandboxUid(0), { secret });
+    const changed = guardFiles({ secret });
     if (changed.length > 0) console.error(`npm run grade: user boundary: took others' access to ${changed.map(short).join(", ")}`);
   }
   const where = `sandbox: ${describeBoundary(boundary)}`;
@@ -122,14 +122,14 @@ async function main(): Promise<number> {
 
   const reports: Report[] = new Array(submissions.length);
   let next = 0;
-  const worker = async (slot: number): Promise<void> => {
+  const worker = async (): Promise<void> => {
     while (next < submissions.length) {
       const i = next++;
       const submission = submissions[i];
       const resultsFile = resultsFileOf(submission);
       mkdirSync(dirname(resultsFile), { recursive: true });
       const report = await gradeSubmission(assignmentFor(submission.file), submission.file, {
-        python, timeout, grace, wall, outputLimit, boundary, limits, slot, gradedNotebook: join(out, `${submission.student}.graded.ipynb`),
+        python, timeout, grace, wall, outputLimit, boundary, limits, gradedNotebook: join(out, `${submission.student}.graded.ipynb`),
       });
       writeFileSync(resultsFile, JSON.stringify(gradescope(report), null, 2) + "\n");
       reports[i] = report;
@@ -141,7 +141,7 @@ async function main(): Promise<number> {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, submissions.length) }, (_, slot) => worker(slot)));
+  await Promise.all(Array.from({ length: Math.min(jobs, submissions.length) }, worker));
   if (values.csv !== undefined) {
     const csv = resolve(values.csv);
     mkdirSync(dirname(csv), { recursive: true });

@@ -14,7 +14,7 @@ export type Replay = "always" | "if_ok" | "never";
 
 export interface KernelEvent {
   cell: number;
-  event: "timeout" | "interrupted" | "unresponsive" | "died" | "restarted" | "replay-timeout" | "replay-died" | "wall-time";
+  event: "timeout" | "interrupted" | "unresponsive" | "died" | "memory" | "restarted" | "replay-timeout" | "replay-died" | "wall-time";
   after?: number;
   /** Why the kernel died, when the driver could tell ("memory": an allocation failed under the memory limit). */
   reason?: "memory";
@@ -45,7 +45,7 @@ export function runCells(python: string, notebook: string, output: string, jail:
   const planFile = join(jail.privateDir, "plan.json");
   const resultFile = join(jail.privateDir, "result.json");
   writeFileSync(planFile, JSON.stringify({
-    notebook, output, result: resultFile, argv: jail.argv, cwd: jail.cwd, runtime_dir: jail.runtimeDir, uid: jail.uid,
+    notebook, output, result: resultFile, boundary: jail.boundary, argv: jail.argv, cwd: jail.cwd, runtime_dir: jail.runtimeDir, uid: jail.uid,
     sweep: jail.sweep, timeout: options.timeout, grace: options.grace, wall: options.wall, output_limit: options.outputLimit,
     replay: options.replay,
   }));

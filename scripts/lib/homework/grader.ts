@@ -33,10 +33,9 @@ export interface GradeOptions {
   wall: number;
   /** Text one cell may print, in bytes; the rest is dropped with a note. */
   outputLimit: number;
-  /** The sandbox and its limits; `slot` (the job's index) picks the kernel's uid. */
+  /** The sandbox and its limits. */
   boundary: Boundary;
   limits: Limits;
-  slot: number;
   /** Where the executed notebook goes (for the instructor), if anywhere. */
   gradedNotebook?: string;
 }
@@ -90,7 +89,7 @@ export async function gradeSubmission(assignment: Assignment, file: string, opti
     return failed((error as Error).message);
   }
   const restored = restore(assignment, submission);
-  const jail = openJail(options.boundary, options.slot, options.limits);
+  const jail = openJail(options.boundary, options.limits);
   try {
     const prepared = prepare(restored, assignment.notebook.metadata, jail.tokenFile);
     const runFile = join(jail.privateDir, "run.ipynb");

@@ -2,7 +2,7 @@
 
 Called by scripts/lib/homework/execute.ts, one process per submission, outside the sandbox:
     python3 run_cells.py PLAN.json
-PLAN.json: {"notebook": IN.ipynb, "output": OUT.ipynb, "result": RESULT.json,
+PLAN.json: {"notebook": IN.ipynb, "output": OUT.ipynb, "result": RESULT.json, "boundary": "namespaces" | "user" | "none",
             "argv": [the kernel command, with "{connection_file}"], "cwd": DIR, "runtime_dir": DIR, "uid": UID | null,
             "sweep": [command that kills what the submission left running] | null,
             "timeout": SECONDS, "grace": SECONDS, "wall": SECONDS, "output_limit": BYTES,
@@ -17,13 +17,15 @@ kernel dies, a fresh kernel is started (an interrupted script may leave state ha
 `finally` blocks when it terminates one), and the cells marked "always" (the grader's prelude, the locked
 setup) plus the "if_ok" cells that ran cleanly before (the student's answers) are replayed silently, so one
 runaway answer costs only its own task. A kernel that goes is killed with its process group and then swept
-(`sweep`). Past `wall` seconds for the whole notebook, the running cell is stopped and the rest are not run.
+(`sweep`); after every cell, the processes the cell started are killed (in the sandbox's pid namespace, or of
+its uid), so a fork loop or a detached child does not outlive its cell. Past `wall` seconds for the whole notebook, the running cell is stopped and the rest are not run.
 A cell's text output beyond `output_limit` bytes is dropped, with a note. The kernel's own stdout and stderr
 (never shown to students) are kept in a bounded tail, to tell why a kernel died (out of memory).
 
 Writes {"cells": [{"status", "seconds"}], "events": [...]} to RESULT.json, where status is
 ok | error | timeout | died | skipped (markdown) | not-run (past the wall time), and events list timeouts,
-interrupts, deaths (with "reason": "memory" when the kernel ran out of it), restarts and the wall time.
+interrupts, deaths (with "reason": "memory" when the kernel ran out of it), cells that hit the memory limit
+(the kernel is then replaced), restarts and the wall time.
 Needs only jupyter_client and nbformat (Debian's Jupyter).
 """
 import json
@@ -155,6 +157,7 @@ class Kernel:
         finally:
             os.close(write)
         self.km = km
+        self.namespace = None
         self.kc = SandboxKernelClient(**km.get_connection_info(session=True), connection_file=km.connection_file, parent=km)
         self.kc.start_channels()
         try:
@@ -173,6 +176,56 @@ class Kernel:
             if self.km.is_alive():
                 self.km.shutdown_kernel(now=True)
             sweep(self.plan)
+
+    def others(self):
+        """The processes the submission started that are still running (not the kernel, not the sandbox's init)."""
+        boundary = self.plan.get("boundary")
+        kernel = self.km.provisioner.pid if self.km.provisioner is not None else None
+        found = []
+        if boundary == "namespaces":
+            # Launched as prlimit -> bwrap (host pid `kernel`), whose one child is the namespace's init (pid 1);
+            # the kernel itself is pid 2 in the namespace. Everything else in that namespace is the submission's.
+            if self.namespace is None:
+                for pid in pids():
+                    try:
+                        with open("/proc/%s/stat" % pid, encoding="utf-8") as f:
+                            parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                    except (OSError, ValueError, IndexError):
+                        continue
+                    if parent == kernel:
+                        self.namespace = os.readlink("/proc/%s/ns/pid" % pid)
+                if self.namespace is None:
+                    return []
+            for pid in pids():
+                try:
+                    if os.readlink("/proc/%s/ns/pid" % pid) != self.namespace:
+                        continue
+                except OSError:
+                    continue
+                fields = status_fields(pid)
+                if fields is not None and fields[0] and fields[0][-1] not in ("1", "2"):
+                    found.append(int(pid))
+        elif boundary == "user":
+            uid = self.plan.get("uid")
+            for pid in pids():
+                fields = status_fields(pid)
+                if fields is not None and fields[1] == uid and int(pid) != kernel:
+                    found.append(int(pid))
+        return found
+
+    def reap(self):
+        """Kills every process a cell left running, so that none outlives the cell that started it (a fork loop,
+        a detached child); the kernel goes on. Repeated while processes keep appearing (a fork in flight)."""
+        for _ in range(50):
+            others = self.others()
+            if not others:
+                return
+            for pid in others:
+                try:
+                    os.kill(pid, 9)
+                except OSError:
+                    pass
+            time.sleep(0.02)
 
     def died_of_memory(self):
         return OUT_OF_MEMORY.search(self.tail.text()) is not None
@@ -233,12 +286,31 @@ class Kernel:
         if status != "ok":
             # tslab aborts requests that arrive within 200 ms of an error: let that window pass.
             time.sleep(0.3)
+        if status != "ok" and any(o.output_type == "error" and OUT_OF_MEMORY.search(o.evalue) for o in outputs.items):
+            # An allocation failed under the memory limit: the garbage the cell left may still hold it, so the
+            # next cell would fail too; start afresh.
+            events.append({"cell": index, "event": "memory"})
+            return "error", outputs.items, False
         if interrupted_at is not None:
             # The interrupt stopped the cell, but V8 skips `finally` blocks when it terminates a script, so
             # the kernel's state may be half-updated (e.g. autodiff left in no-grad mode): start afresh.
             events.append({"cell": index, "event": "interrupted"})
             return "timeout", outputs.items, False
         return ("ok" if status == "ok" else "error"), outputs.items, True
+
+
+def status_fields(pid):
+    """The NSpid and real Uid lines of /proc/PID/status, or None when the process is gone."""
+    try:
+        with open("/proc/%s/status" % pid, encoding="utf-8") as f:
+            fields = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+        return fields.get("NSpid", "").split(), int(fields.get("Uid", "-1").split()[0])
+    except (OSError, ValueError):
+        return None
+
+
+def pids():
+    return [p for p in os.listdir("/proc") if p.isdigit()]
 
 
 def sweep(plan):
@@ -274,6 +346,8 @@ def main():
                 kernel = start(plan, nb, results, index, replay, timeout, grace, events, deadline_all)
             started = time.monotonic()
             status, outputs, usable = kernel.run(cell.source, timeout, grace, events, index, deadline_all)
+            if usable:
+                kernel.reap()
             cell.outputs = outputs
             cell.execution_count = index
             results[index] = {"status": status, "seconds": round(time.monotonic() - started, 3)}
@@ -298,7 +372,9 @@ def start(plan, nb, results, upto, replay, timeout, grace, events, deadline_all)
     for i in earlier:
         if replay[i] == "always" or (replay[i] == "if_ok" and results[i] and results[i]["status"] == "ok"):
             status, _, usable = kernel.run(nb.cells[i].source, timeout, grace, [], i, deadline_all)
-            if not usable:
+            if usable:
+                kernel.reap()
+            else:
                 events.append({"cell": i, "event": "replay-" + status})
                 kernel.close()
                 kernel = Kernel(plan)

@@ -15,10 +15,10 @@
  *
  * Each submission also gets rlimits: memory (RLIMIT_DATA: typed arrays fail to allocate, the V8 heap dies
  * with a message the grader recognizes), processes and threads (RLIMIT_NPROC, counted per uid, so every
- * concurrent job gets its own uid), file size (RLIMIT_FSIZE) and no core dumps.
+ * kernel gets a uid of its own: leaseUid), file size (RLIMIT_FSIZE) and no core dumps.
  */
 import { spawnSync } from "child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join, relative, sep } from "path";
 import { DIST, NODE_MODULES, ROOT } from "../paths";
@@ -57,6 +57,8 @@ export interface Jail {
   privateDir: string;
   /** Kills what the submission left running (the user boundary; namespaces end with their kernel). */
   sweep: string[] | null;
+  /** The uid's lease (see leaseUid), given back by closeJail. */
+  lease: string | null;
 }
 
 const isRoot = (): boolean => process.getuid?.() === 0;
@@ -91,12 +93,45 @@ export function describeBoundary(boundary: Boundary): string {
   }
 }
 
-/** A uid for job `slot` that no account uses (scans up from SANDBOX_UID + slot in steps of 100). */
-export function sandboxUid(slot: number): number {
-  for (let uid = SANDBOX_UID + slot; uid < SANDBOX_UID + 10_000; uid += 100) {
-    if (spawnSync("getent", ["passwd", String(uid)], { stdio: "ignore" }).status !== 0) return uid;
+/** Where the grader records which sandbox uids are taken, one folder per uid holding the owner's pid. */
+const LEASES = join(tmpdir(), "minitorch-sandbox-uids");
+
+/**
+ * Takes a uid for one kernel that no account and no other running grader uses, so that no two kernels (of
+ * this run's jobs or of another grader on the machine) share a process limit, and the user boundary's
+ * kill-everything-of-this-uid never reaches another's kernel. A lease left by a grader that died is taken over.
+ */
+export function leaseUid(): { uid: number; lease: string } {
+  mkdirSync(LEASES, { recursive: true, mode: 0o700 });
+  for (let uid = SANDBOX_UID; uid < SANDBOX_UID + 10_000; uid++) {
+    const lease = join(LEASES, String(uid));
+    try {
+      mkdirSync(lease);
+    } catch {
+      const owner = Number(readFileSync(join(lease, "pid"), { encoding: "utf8", flag: "a+" }));
+      const fresh = Date.now() - statSync(lease).mtimeMs < 60_000; // just taken: its pid is on its way
+      if (owner > 0 ? alive(owner) : fresh) continue;
+      rmSync(lease, { recursive: true, force: true });
+      try {
+        mkdirSync(lease);
+      } catch {
+        continue; // taken meanwhile
+      }
+    }
+    if (spawnSync("getent", ["passwd", String(uid)], { stdio: "ignore" }).status === 0) continue; // an account: keep it leased, skip
+    writeFileSync(join(lease, "pid"), String(process.pid));
+    return { uid, lease };
   }
-  throw new Error(`no free uid for the sandbox from ${SANDBOX_UID + slot}`);
+  throw new Error(`no free uid for the sandbox in ${SANDBOX_UID}..${SANDBOX_UID + 9999}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** The command that kills every process of `uid` (kill(-1) as that uid spares only itself). */
@@ -178,11 +213,11 @@ const HOME = "/home/student";
 
 /**
  * Makes the folders of one submission's jail under a fresh directory in the system's temp folder, and the
- * command that starts its kernel. `slot` is the job's index (its uid); remove the result with `closeJail`.
+ * command that starts its kernel, as a uid of its own (when the grader is root). Remove it with `closeJail`.
  */
-export function openJail(boundary: Boundary, slot: number, limits: Limits): Jail {
+export function openJail(boundary: Boundary, limits: Limits): Jail {
   const root = isRoot();
-  const uid = boundary === "none" || !root ? null : sandboxUid(slot);
+  const { uid, lease } = boundary === "none" || !root ? { uid: null, lease: null } : leaseUid();
   const base = mkdtempSync(join(tmpdir(), "minitorch-grade-"));
   chmodSync(base, 0o711); // the kernel's uid may pass through to its runtime folder and token file, not list
   const privateDir = join(base, "private");
@@ -214,7 +249,7 @@ export function openJail(boundary: Boundary, slot: number, limits: Limits): Jail
       ...(uid === null ? [] : dropTo(uid)),
       ...kernelCommand(),
     ];
-    return { boundary, uid, argv, cwd: runtimeDir, runtimeDir, tokenFile, privateDir, sweep: null };
+    return { boundary, uid, argv, cwd: runtimeDir, runtimeDir, tokenFile, privateDir, sweep: null, lease };
   }
 
   // The user boundary and no sandbox: a scratch folder on disk, with the project's packages linked in.
@@ -227,16 +262,19 @@ export function openJail(boundary: Boundary, slot: number, limits: Limits): Jail
     chownSync(join(home, "tmp"), uid, uid);
   }
   const vars = Object.entries({ ...env, HOME: home, TMPDIR: join(home, "tmp") }).map(([k, v]) => `${k}=${v}`);
-  if (boundary === "none") return { boundary, uid: null, argv: kernelCommand(), cwd: home, runtimeDir, tokenFile, privateDir, sweep: null };
+  if (boundary === "none") return { boundary, uid: null, argv: kernelCommand(), cwd: home, runtimeDir, tokenFile, privateDir, sweep: null, lease };
   if (uid === null) throw new Error("the user boundary needs root");
   const argv = [...rlimits(limits), ...dropTo(uid), "env", "-i", ...vars, ...kernelCommand()];
-  return { boundary, uid, argv, cwd: home, runtimeDir, tokenFile, privateDir, sweep: sweepCommand(uid) };
+  const jail: Jail = { boundary, uid, argv, cwd: home, runtimeDir, tokenFile, privateDir, sweep: sweepCommand(uid), lease };
+  sweep(jail); // what a grader that died left running as this uid
+  return jail;
 }
 
 /** Kills what the jail left running and removes its folders. */
 export function closeJail(jail: Jail): void {
   sweep(jail);
   rmSync(dirname(jail.privateDir), { recursive: true, force: true });
+  if (jail.lease !== null) rmSync(jail.lease, { recursive: true, force: true });
 }
 
 /** What the user boundary must keep from the kernel's uid: other users lose access to these (chmod o-rwx). */
@@ -255,10 +293,19 @@ function guardTarget(path: string): string {
  * The file-permission half of the user boundary: takes read, write and search rights for "others" from every
  * top-level entry of the project but node_modules, dist and package.json (and from listing the project
  * itself), and from the folders of the files named in `guarded`; then checks, as `uid`, that none of them can
- * be read, that node_modules and dist cannot be written, and that the kernel's files can be read. Throws naming
- * what is still open. Returns the paths it changed.
+ * be read, that node_modules and dist cannot be written, and that the kernel's files can be read (as a sandbox
+ * uid: any uid without an account is "others"). Throws naming what is still open. Returns the paths it changed.
  */
-export function guardFiles(uid: number, guarded: Guarded): string[] {
+export function guardFiles(guarded: Guarded): string[] {
+  const { uid, lease } = leaseUid();
+  try {
+    return guard(uid, guarded);
+  } finally {
+    rmSync(lease, { recursive: true, force: true });
+  }
+}
+
+function guard(uid: number, guarded: Guarded): string[] {
   const keep = new Set(["node_modules", "dist", "package.json"]);
   const secret = new Set<string>(readdirSync(ROOT).filter((e) => !keep.has(e)).map((e) => join(ROOT, e)));
   for (const path of guarded.secret) if (existsSync(path)) secret.add(guardTarget(path));
