@@ -18,10 +18,10 @@ import { basename, dirname, join, relative, resolve } from "path";
 import { parseArgs } from "util";
 import { jupyterPython } from "./lib/jupyter";
 import { BUILD_GRADES } from "./lib/paths";
-import { Assignment, findAssignment, gradeSubmission, loadAssignment } from "./lib/homework/grader";
+import { Assignment, DEFAULTS, findAssignment, gradeSubmission, loadAssignment, openSandbox } from "./lib/homework/grader";
 import { gradebook } from "./lib/homework/gradebook";
 import { gradescope } from "./lib/homework/gradescope";
-import { Boundary, DEFAULT_LIMITS, chooseBoundary, describeBoundary, guardFiles } from "./lib/homework/sandbox";
+import { Boundary, DEFAULT_LIMITS, describeBoundary } from "./lib/homework/sandbox";
 import { Report, table } from "./lib/homework/score";
 
 /** A submission to grade and the name its results go under. */
@@ -64,9 +64,9 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       instructor: { type: "string" },
-      timeout: { type: "string", default: "60" },
-      grace: { type: "string", default: "5" },
-      wall: { type: "string", default: "900" },
+      timeout: { type: "string", default: String(DEFAULTS.timeout) },
+      grace: { type: "string", default: String(DEFAULTS.grace) },
+      wall: { type: "string", default: String(DEFAULTS.wall) },
       out: { type: "string", default: BUILD_GRADES },
       results: { type: "string" },
       csv: { type: "string" },
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
       "no-sandbox": { type: "boolean", default: false },
       memory: { type: "string", default: String(DEFAULT_LIMITS.memoryMB) },
       processes: { type: "string", default: String(DEFAULT_LIMITS.processes) },
-      "max-output": { type: "string", default: "256" },
+      "max-output": { type: "string", default: String(DEFAULTS.outputKB) },
     },
   });
   const number = (name: string, text: string): number => {
@@ -97,8 +97,6 @@ async function main(): Promise<number> {
   if (values.results !== undefined && submissions.length !== 1) throw new Error("--results names one file: grade one submission with it");
 
   const python = jupyterPython();
-  const boundary: Boundary = chooseBoundary(values["no-sandbox"] ? "none" : (values.sandbox as "auto" | Boundary));
-  if (boundary === "none") console.error("npm run grade: WARNING: --no-sandbox: submissions run with your rights and can read and change your files");
   const out = resolve(values.out);
   mkdirSync(out, { recursive: true });
 
@@ -110,12 +108,9 @@ async function main(): Promise<number> {
   };
   const instructors = submissions.map((s) => assignmentFor(s.file).file);
   const resultsFileOf = (s: Submission) => (values.results !== undefined ? resolve(values.results) : join(out, `${s.student}.results.json`));
-  if (boundary === "user") {
-    const secret = [...instructors, ...submissions.map((s) => s.file), out, ...submissions.map((s) => dirname(resultsFileOf(s)))];
-    if (values.csv !== undefined) secret.push(resolve(values.csv));
-    const changed = guardFiles({ secret });
-    if (changed.length > 0) console.error(`npm run grade: user boundary: took others' access to ${changed.map(short).join(", ")}`);
-  }
+  const secret = [...instructors, ...submissions.map((s) => s.file), out, ...submissions.map((s) => dirname(resultsFileOf(s)))];
+  if (values.csv !== undefined) secret.push(resolve(values.csv));
+  const boundary = openSandbox(values["no-sandbox"] ? "none" : (values.sandbox as "auto" | Boundary), secret);
   const where = `sandbox: ${describeBoundary(boundary)}`;
   if (values.json) console.error(where);
   else console.log(where);

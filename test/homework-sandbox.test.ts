@@ -233,7 +233,7 @@ describe("the sandbox (namespaces)", () => {
     expect(report("namespaces:resources.ipynb").score).toBe(100);
     expect(report("namespaces:files.ipynb").sandbox).toBe("namespaces");
     const results = JSON.parse(readFileSync(join(outNs, "files.results.json"), "utf8")) as { extra_data: unknown; output: string };
-    expect(results.extra_data).toEqual({ sandbox: "namespaces" });
+    expect(results.extra_data).toMatchObject({ sandbox: "namespaces" });
     expect(results.output).toContain("sandbox: namespaces");
   });
 
@@ -270,7 +270,7 @@ describe("the sandbox (namespaces)", () => {
     expect(line).toMatch(/Array buffer allocation failed after \d+ MB/);
     expect(Number(/after (\d+) MB/.exec(line)?.[1])).toBeLessThan(MEMORY_MB);
     const output = report("namespaces:resources.ipynb").output;
-    expect(output).toMatch(new RegExp(`kernel: your cell \\d+ hit the ${MEMORY_MB} MB memory limit; the kernel was restarted`));
+    expect(output).toMatch(new RegExp(`kernel: your cell \\d+ hit the ${MEMORY_MB} MB memory limit or left the kernel holding most of it; the kernel was restarted`));
     expect(output).toContain(`kernel: the kernel exceeded the ${MEMORY_MB} MB memory limit while running your cell`);
   });
 
@@ -302,7 +302,7 @@ describe("the sandbox (user boundary, where namespaces are missing)", () => {
     for (const line of [...attackLines(text, "read"), ...attackLines(text, "write")]) expect(line, line).toMatch(/: (EROFS|ENOENT|EACCES)$/);
     expect(outsiders(text)).toEqual([]);
     expect(attackLines(text, "setsid")).toEqual(["ATTACK setsid: started"]);
-    expect(JSON.parse(readFileSync(join(outUser, "files.results.json"), "utf8")).extra_data).toEqual({ sandbox: "user" });
+    expect(JSON.parse(readFileSync(join(outUser, "files.results.json"), "utf8")).extra_data).toMatchObject({ sandbox: "user" });
   });
 });
 
@@ -318,6 +318,6 @@ describe("limits", () => {
     writeFileSync(bad, "{");
     const run = grade(["--no-sandbox", "--instructor", INSTRUCTOR, "--out", join(dir, "grades-none"), bad]);
     expect(run.stderr).toContain("WARNING: --no-sandbox");
-    expect(JSON.parse(readFileSync(join(dir, "grades-none", "not-json.results.json"), "utf8")).extra_data).toEqual({ sandbox: "none" });
+    expect(JSON.parse(readFileSync(join(dir, "grades-none", "not-json.results.json"), "utf8")).extra_data).toMatchObject({ sandbox: "none" });
   });
 });

@@ -34,6 +34,8 @@ export interface RunOptions {
   wall: number;
   /** Text a cell may print before the rest is dropped, bytes. */
   outputLimit: number;
+  /** The kernel's memory limit, MB: a kernel left holding most of it is replaced before the next cell. */
+  memoryMB: number;
   /** Per cell: replayed into a fresh kernel always, only if it ran cleanly, or never. */
   replay: readonly Replay[];
 }
@@ -47,7 +49,7 @@ export function runCells(python: string, notebook: string, output: string, jail:
   writeFileSync(planFile, JSON.stringify({
     notebook, output, result: resultFile, boundary: jail.boundary, argv: jail.argv, cwd: jail.cwd, runtime_dir: jail.runtimeDir, uid: jail.uid,
     sweep: jail.sweep, timeout: options.timeout, grace: options.grace, wall: options.wall, output_limit: options.outputLimit,
-    replay: options.replay,
+    memory_mb: options.memoryMB, replay: options.replay,
   }));
   return new Promise((resolve, reject) => {
     const child = spawn(python, [DRIVER, planFile], {

@@ -17,10 +17,13 @@ import { NbgraderCell, gradeId, nbgrader, readHomework, role } from "./notebook"
 import type { INotebookContent } from "@jupyterlab/nbformat";
 import { release } from "./release";
 import { restore } from "./restore";
-import { Boundary, Limits, closeJail, openJail } from "./sandbox";
+import { Boundary, Limits, chooseBoundary, closeJail, guardFiles, openJail } from "./sandbox";
 import { Report, gradedNotebook, score } from "./score";
 
 export { HOMEWORK };
+
+/** The grader's defaults: per-cell deadline, interrupt grace and whole-submission wall time (s), text per cell (KB). */
+export const DEFAULTS = { timeout: 60, grace: 5, wall: 900, outputKB: 256 };
 
 export interface GradeOptions {
   /** The Python that has Jupyter. */
@@ -73,15 +76,34 @@ export function findAssignment(submission: string): string {
   return ranked[0][0];
 }
 
+/** The report of a submission that could not be graded (`error` says why): every test 0. */
+export function notGraded(assignment: Assignment, file: string, error: string, boundary: Boundary, seconds = 0,
+  found: { tampering?: string[]; warnings?: string[] } = {}): Report {
+  const graded = assignment.notebook.cells.filter((c) => role(c) === "test").map((c) => nbgrader(c) as NbgraderCell);
+  return {
+    file, score: 0, max_score: graded.reduce((s, g) => s + (g.points ?? 0), 0), output: error, execution_time: seconds,
+    error, warnings: found.warnings ?? [], tampering: found.tampering ?? [], events: [], sandbox: boundary,
+    tests: graded.map((g) => ({ name: g.grade_id, score: 0, max_score: g.points ?? 0, status: "failed", output: "not graded: " + error })),
+  };
+}
+
+/** Picks the boundary (`choice`), warns when there is none, and for the user boundary takes others' access to
+ * the project and to `secret` (the instructor's copies, submissions, results) and checks it. */
+export function openSandbox(choice: "auto" | Boundary, secret: readonly string[]): Boundary {
+  const boundary = chooseBoundary(choice);
+  if (boundary === "none") console.error("WARNING: --no-sandbox: submissions run with your rights and can read and change your files");
+  if (boundary === "user") {
+    const changed = guardFiles({ secret });
+    if (changed.length > 0) console.error(`user boundary: took others' access to ${changed.join(", ")}`);
+  }
+  return boundary;
+}
+
 /** Grades one submission file. Never throws for a bad submission: the report carries the error. */
 export async function gradeSubmission(assignment: Assignment, file: string, options: GradeOptions): Promise<Report> {
   const started = Date.now();
-  const graded = assignment.notebook.cells.filter((c) => role(c) === "test").map((c) => nbgrader(c) as NbgraderCell);
-  const failed = (error: string, found: { tampering?: string[]; warnings?: string[] } = {}): Report => ({
-    file, score: 0, max_score: graded.reduce((s, g) => s + (g.points ?? 0), 0), output: error, execution_time: (Date.now() - started) / 1000,
-    error, warnings: found.warnings ?? [], tampering: found.tampering ?? [], events: [], sandbox: options.boundary,
-    tests: graded.map((g) => ({ name: g.grade_id, score: 0, max_score: g.points ?? 0, status: "failed", output: "not graded: " + error })),
-  });
+  const failed = (error: string, found: { tampering?: string[]; warnings?: string[] } = {}): Report =>
+    notGraded(assignment, file, error, options.boundary, (Date.now() - started) / 1000, found);
   let submission: INotebookContent;
   try {
     submission = readHomework(file);
@@ -98,7 +120,8 @@ export async function gradeSubmission(assignment: Assignment, file: string, opti
     let result;
     try {
       result = await runCells(options.python, runFile, executedFile, jail, {
-        timeout: options.timeout, grace: options.grace, wall: options.wall, outputLimit: options.outputLimit, replay: prepared.replay,
+        timeout: options.timeout, grace: options.grace, wall: options.wall, outputLimit: options.outputLimit, memoryMB: options.limits.memoryMB,
+        replay: prepared.replay,
       });
     } catch (error) {
       return failed(`${file}: grading failed: ${(error as Error).message}`, restored);

@@ -19,14 +19,14 @@ export interface GradescopeTest {
   visibility: Visibility;
 }
 
-/** results.json. */
+/** results.json (Gradescope reads the maximum from the assignment's settings, not from the file). */
 export interface GradescopeResults {
   score: number;
-  max_score: number;
   output: string;
   execution_time: number;
   tests: GradescopeTest[];
-  extra_data: { sandbox: string };
+  /** Stored by Gradescope, shown to no one: the boundary the kernel ran in and the points possible. */
+  extra_data: { sandbox: string; max_score: number };
 }
 
 /** The name of the entry that reports a test cell's hidden tests. */
@@ -47,7 +47,7 @@ export function gradescope(report: Report): GradescopeResults {
     });
   }
   return {
-    score: report.score, max_score: report.max_score, output: report.output, execution_time: Math.round(report.execution_time),
-    tests, extra_data: { sandbox: report.sandbox },
+    score: report.score, output: report.output, execution_time: Math.round(report.execution_time),
+    tests, extra_data: { sandbox: report.sandbox, max_score: report.max_score },
   };
 }

@@ -5,7 +5,7 @@ Called by scripts/lib/homework/execute.ts, one process per submission, outside t
 PLAN.json: {"notebook": IN.ipynb, "output": OUT.ipynb, "result": RESULT.json, "boundary": "namespaces" | "user" | "none",
             "argv": [the kernel command, with "{connection_file}"], "cwd": DIR, "runtime_dir": DIR, "uid": UID | null,
             "sweep": [command that kills what the submission left running] | null,
-            "timeout": SECONDS, "grace": SECONDS, "wall": SECONDS, "output_limit": BYTES,
+            "timeout": SECONDS, "grace": SECONDS, "wall": SECONDS, "output_limit": BYTES, "memory_mb": MB,
             "replay": ["always" | "if_ok" | "never", one per cell]}
 
 The kernel talks to this driver over Unix sockets in runtime_dir (a kernel without a network namespace has no
@@ -24,14 +24,15 @@ A cell's text output beyond `output_limit` bytes is dropped, with a note. The ke
 
 Writes {"cells": [{"status", "seconds"}], "events": [...]} to RESULT.json, where status is
 ok | error | timeout | died | skipped (markdown) | not-run (past the wall time), and events list timeouts,
-interrupts, deaths (with "reason": "memory" when the kernel ran out of it), cells that hit the memory limit
-(the kernel is then replaced), restarts and the wall time.
+interrupts, deaths (with "reason": "memory" when the kernel ran out of it), cells that hit the memory limit or
+left the kernel holding most of it (the kernel is then replaced), restarts and the wall time.
 Needs only jupyter_client and nbformat (Debian's Jupyter).
 """
 import json
 import os
 import queue
 import re
+import signal
 import sys
 import threading
 import time
@@ -157,7 +158,7 @@ class Kernel:
         finally:
             os.close(write)
         self.km = km
-        self.namespace = None
+        self.pid_namespace = None
         self.kc = SandboxKernelClient(**km.get_connection_info(session=True), connection_file=km.connection_file, parent=km)
         self.kc.start_channels()
         try:
@@ -177,47 +178,68 @@ class Kernel:
                 self.km.shutdown_kernel(now=True)
             sweep(self.plan)
 
-    def others(self):
-        """The processes the submission started that are still running (not the kernel, not the sandbox's init)."""
-        boundary = self.plan.get("boundary")
-        kernel = self.km.provisioner.pid if self.km.provisioner is not None else None
-        found = []
-        if boundary == "namespaces":
-            # Launched as prlimit -> bwrap (host pid `kernel`), whose one child is the namespace's init (pid 1);
-            # the kernel itself is pid 2 in the namespace. Everything else in that namespace is the submission's.
-            if self.namespace is None:
-                for pid in pids():
-                    try:
-                        with open("/proc/%s/stat" % pid, encoding="utf-8") as f:
-                            parent = int(f.read().rsplit(")", 1)[1].split()[1])
-                    except (OSError, ValueError, IndexError):
-                        continue
-                    if parent == kernel:
-                        self.namespace = os.readlink("/proc/%s/ns/pid" % pid)
-                if self.namespace is None:
-                    return []
+    def namespace(self):
+        """The sandbox's pid namespace: that of the one child of the launched bwrap (prlimit execs bwrap)."""
+        if self.pid_namespace is None:
+            launched = self.km.provisioner.pid
             for pid in pids():
                 try:
-                    if os.readlink("/proc/%s/ns/pid" % pid) != self.namespace:
+                    with open("/proc/%s/stat" % pid, encoding="utf-8") as f:
+                        parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                    if parent == launched:
+                        self.pid_namespace = os.readlink("/proc/%s/ns/pid" % pid)
+                except (OSError, ValueError, IndexError):
+                    continue
+        return self.pid_namespace
+
+    def processes(self):
+        """(the kernel's pid, the pids of the other processes the submission started that still run). In the
+        namespaces boundary the namespace's init is pid 1 and the kernel pid 2; everything else is the submission's.
+        In the user boundary, every process of the sandbox's uid but the kernel is."""
+        boundary = self.plan.get("boundary")
+        launched = self.km.provisioner.pid if self.km.provisioner is not None else None
+        if boundary == "namespaces":
+            kernel, others = None, []
+            namespace = self.namespace()
+            for pid in pids() if namespace is not None else []:
+                try:
+                    if os.readlink("/proc/%s/ns/pid" % pid) != namespace:
                         continue
                 except OSError:
                     continue
-                fields = status_fields(pid)
-                if fields is not None and fields[0] and fields[0][-1] not in ("1", "2"):
-                    found.append(int(pid))
-        elif boundary == "user":
-            uid = self.plan.get("uid")
-            for pid in pids():
-                fields = status_fields(pid)
-                if fields is not None and fields[1] == uid and int(pid) != kernel:
-                    found.append(int(pid))
-        return found
+                inner = (status(pid) or {}).get("NSpid", "").split()[-1:]
+                if inner == ["2"]:
+                    kernel = int(pid)
+                elif inner and inner != ["1"]:
+                    others.append(int(pid))
+            return kernel, others
+        if boundary == "user":
+            uid = str(self.plan.get("uid"))
+            return launched, [int(p) for p in pids() if int(p) != launched and (status(p) or {}).get("Uid", "").split()[:1] == [uid]]
+        return launched, []
+
+    def interrupt(self):
+        """SIGINT to the kernel itself (tslab stops the running cell); bubblewrap would die of it, not pass it on."""
+        kernel, _ = self.processes()
+        if kernel is None:
+            self.km.interrupt_kernel()
+            return
+        try:
+            os.kill(kernel, signal.SIGINT)
+        except OSError:
+            pass
+
+    def bloated(self):
+        """True when the kernel holds more than 3/4 of its memory limit (garbage of a cell that hit it, say)."""
+        kernel, _ = self.processes()
+        data = (status(kernel) or {}).get("VmData", "0 kB").split()[0] if kernel is not None else "0"
+        return int(data) * 1024 > 0.75 * self.plan.get("memory_mb", 1 << 20) * 1024 * 1024
 
     def reap(self):
         """Kills every process a cell left running, so that none outlives the cell that started it (a fork loop,
         a detached child); the kernel goes on. Repeated while processes keep appearing (a fork in flight)."""
         for _ in range(50):
-            others = self.others()
+            _, others = self.processes()
             if not others:
                 return
             for pid in others:
@@ -277,7 +299,7 @@ class Kernel:
                     events.append({"cell": index, "event": "wall-time", "after": self.plan["wall"]})
                 else:
                     events.append({"cell": index, "event": "timeout", "after": timeout})
-                self.km.interrupt_kernel()
+                self.interrupt()
                 interrupted_at = now
             elif interrupted_at is not None and now > interrupted_at + grace:
                 events.append({"cell": index, "event": "unresponsive", "after": grace})
@@ -299,12 +321,11 @@ class Kernel:
         return ("ok" if status == "ok" else "error"), outputs.items, True
 
 
-def status_fields(pid):
-    """The NSpid and real Uid lines of /proc/PID/status, or None when the process is gone."""
+def status(pid):
+    """The fields of /proc/PID/status, or None when the process is gone."""
     try:
         with open("/proc/%s/status" % pid, encoding="utf-8") as f:
-            fields = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
-        return fields.get("NSpid", "").split(), int(fields.get("Uid", "-1").split()[0])
+            return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
     except (OSError, ValueError):
         return None
 
@@ -346,11 +367,16 @@ def main():
                 kernel = start(plan, nb, results, index, replay, timeout, grace, events, deadline_all)
             started = time.monotonic()
             status, outputs, usable = kernel.run(cell.source, timeout, grace, events, index, deadline_all)
+            results[index] = {"status": status, "seconds": round(time.monotonic() - started, 3)}
             if usable:
                 kernel.reap()
+                if kernel.bloated():
+                    # Not replayed either: a fresh kernel would be left as full again.
+                    events.append({"cell": index, "event": "memory"})
+                    results[index]["replay"] = False
+                    usable = False
             cell.outputs = outputs
             cell.execution_count = index
-            results[index] = {"status": status, "seconds": round(time.monotonic() - started, 3)}
             if not usable:
                 kernel.close()
                 kernel = None
@@ -370,7 +396,8 @@ def start(plan, nb, results, upto, replay, timeout, grace, events, deadline_all)
     if any(results[i] is not None for i in earlier):
         events.append({"cell": upto, "event": "restarted"})
     for i in earlier:
-        if replay[i] == "always" or (replay[i] == "if_ok" and results[i] and results[i]["status"] == "ok"):
+        ran_ok = results[i] and results[i]["status"] == "ok" and results[i].get("replay", True)
+        if replay[i] == "always" or (replay[i] == "if_ok" and ran_ok):
             status, _, usable = kernel.run(nb.cells[i].source, timeout, grace, [], i, deadline_all)
             if usable:
                 kernel.reap()

@@ -88,7 +88,7 @@ function summarize(events: readonly KernelEvent[], cellName: (i: number) => stri
     switch (e.event) {
       case "timeout": return `${where} ran past the ${context.timeout} s limit: interrupted`;
       case "wall-time": return `the submission ran past its ${context.wall} s limit while running ${where}: the rest was not run`;
-      case "memory": return `${where} hit the ${context.memoryMB} MB memory limit; the kernel was restarted`;
+      case "memory": return `${where} hit the ${context.memoryMB} MB memory limit or left the kernel holding most of it; the kernel was restarted`;
       case "interrupted": return `${where} stopped after the interrupt; the kernel was restarted`;
       case "unresponsive": return `${where} did not stop after the interrupt: the kernel was restarted`;
       case "died": return e.reason === "memory"
