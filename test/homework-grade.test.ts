@@ -99,7 +99,8 @@ beforeAll(() => {
   });
 
   const started = Date.now();
-  const run = grade(["--json", "--jobs", "2", "--timeout", "20", "--grace", "5", "--out", join(dir, "grades"), ...Object.values(submissions)]);
+  const run = grade(["--json", "--jobs", "2", "--timeout", "20", "--grace", "5", "--out", join(dir, "grades"), "--csv", join(dir, "grades.csv"),
+    ...Object.values(submissions)]);
   gradeRun = { ...run, seconds: (Date.now() - started) / 1000 };
   expect(run.status, run.stderr).toBe(0);
   const parsed = JSON.parse(run.stdout) as Graded[];
@@ -207,6 +208,17 @@ describe("npm run grade", () => {
     expect(existsSync(join(dir, "one", "results.json"))).toBe(true);
     expect(existsSync(join(dir, "grades-table", "hw1-max-softmax-conv.graded.ipynb"))).toBe(true);
   }, 180_000);
+});
+
+describe("the gradebook", () => {
+  test("--csv writes one row per submission: the student, the total, the maximum and the points of every test", () => {
+    const [header, ...rows] = readFileSync(join(dir, "grades.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+    expect(header).toEqual(["student", "score", "max_score", ...TESTS, "note"]);
+    expect(rows.length).toBe(Object.keys(submissions).length);
+    const row = rows.find((r) => r[0] === "edited-test");
+    expect(row).toEqual(["edited-test", "90", "100", ...TESTS.map((t) => String(allBut("tile-tests")[t])), ""]);
+    expect(rows.find((r) => r[0] === "hw1-max-softmax-conv")?.slice(1, 3)).toEqual(["100", "100"]);
+  });
 });
 
 describe("malformed submissions", () => {

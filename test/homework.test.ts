@@ -1,12 +1,15 @@
 // The homework tooling without a kernel: the instructor notebook's metadata, the student version
 // (stubs, hidden tests, outputs, checksums), malformed notebooks, and how the grader rewrites test cells.
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
+import Ajv from "ajv";
 import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, test } from "vitest";
 import { HOMEWORK, loadAssignment } from "../scripts/lib/homework/grader";
+import { gradescope } from "../scripts/lib/homework/gradescope";
+import type { Report } from "../scripts/lib/homework/score";
 import { ROOT } from "../scripts/lib/paths";
 import { declarations, newSecrets, splitImports, wrapTest } from "../scripts/lib/homework/harness";
 import { preludeCell } from "../scripts/lib/homework/prelude";
@@ -187,5 +190,43 @@ describe("the grader's rewrite of a test cell", () => {
     expect(run.stderr).toBe("");
     expect(JSON.parse(run.stdout)).toEqual([true, true, false, "function"]);
     expect(readFileSync(tokens, "utf8")).toBe("t-tests abc\n");
+  });
+});
+
+describe("Gradescope's results.json", () => {
+  const schema = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "gradescope-results.schema.json"), "utf8")) as object;
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  const base = { file: "s.ipynb", output: "40 / 60 points", execution_time: 12.4, tampering: [], warnings: [], events: [], sandbox: "namespaces" as const };
+  const report: Report = {
+    ...base, score: 40, max_score: 60, tests: [
+      { name: "a-tests", score: 20, max_score: 20, status: "passed", output: "passed", hidden: "after_due_date" },
+      { name: "b-tests", score: 0, max_score: 20, status: "failed", output: "AssertionError: ties go to the first", failedIn: "hidden", hidden: "hidden" },
+      { name: "c-tests", score: 0, max_score: 10, status: "failed", output: "AssertionError: wrong shape", failedIn: "visible", hidden: "hidden" },
+      { name: "d-tests", score: 10, max_score: 10, status: "passed", output: "passed" },
+    ],
+  };
+  const results = gradescope(report);
+
+  test("follows Gradescope's documented format, with the maximum and the sandbox in extra_data", () => {
+    expect(validate(results) ? [] : validate.errors).toEqual([]);
+    expect(results.extra_data).toEqual({ sandbox: "namespaces", max_score: 60 });
+    expect(results.execution_time).toBe(12);
+  });
+
+  test("hidden tests report in a 0-point entry of their own, as visible as the cell's metadata says; never in the test's entry", () => {
+    const entry = (name: string) => results.tests.find((t) => t.name === name);
+    expect(entry("a-tests (hidden tests)")).toEqual({ name: "a-tests (hidden tests)", score: 0, max_score: 0, status: "passed", output: "passed", visibility: "after_due_date" });
+    expect(entry("b-tests")?.output).toBe("passed the visible tests; failed a hidden test.");
+    expect(entry("b-tests (hidden tests)")).toMatchObject({ status: "failed", output: "AssertionError: ties go to the first", visibility: "hidden" });
+    expect(entry("c-tests")?.output).toBe("AssertionError: wrong shape");
+    expect(entry("c-tests (hidden tests)")?.output).toBe("not run: the visible tests failed first.");
+    expect(entry("d-tests (hidden tests)")).toBeUndefined();
+    expect(results.tests.filter((t) => !t.name.endsWith("(hidden tests)")).every((t) => t.visibility === "visible")).toBe(true);
+  });
+
+  test("lint checks the hidden-tests option", () => {
+    const nb = JSON.parse(JSON.stringify(readHomework(INSTRUCTOR))) as INotebookContent;
+    nb.cells[4].metadata.gradescope = { hidden_tests_visibility: "after" };
+    expect(lint(nb, "hw.ipynb")).toEqual(['hw.ipynb, cell 4: gradescope.hidden_tests_visibility is "after", expected one of hidden, after_due_date, after_published']);
   });
 });

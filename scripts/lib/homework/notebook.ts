@@ -19,6 +19,16 @@ export interface NbgraderCell {
   task?: boolean;
 }
 
+/** Who may see, on Gradescope, how a test cell's hidden tests went: the cell's metadata
+ * `gradescope.hidden_tests_visibility` (default "hidden"). */
+export const HIDDEN_VISIBILITIES = ["hidden", "after_due_date", "after_published"] as const;
+export type HiddenVisibility = (typeof HIDDEN_VISIBILITIES)[number];
+
+/** The cell's `gradescope.hidden_tests_visibility` as the instructor wrote it (lint checks it). */
+export function hiddenTestsOption(cell: ICell): unknown {
+  return (cell.metadata.gradescope as { hidden_tests_visibility?: unknown } | undefined)?.hidden_tests_visibility;
+}
+
 /** What a cell is to the grader. */
 export type Role =
   | "solution" // the student's answer: kept from the submission

@@ -7,7 +7,7 @@
  */
 import type { ICell, ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { cellSource } from "../notebook";
-import { NbgraderCell, NotebookError, checksum, nbgrader, role } from "./notebook";
+import { HIDDEN_VISIBILITIES, NbgraderCell, NotebookError, checksum, hiddenTestsOption, nbgrader, role } from "./notebook";
 
 const BEGIN_SOLUTION = /^([ \t]*)(?:\/\/|#+)\s*BEGIN SOLUTION\s*$/;
 const END_SOLUTION = /^[ \t]*(?:\/\/|#+)\s*END SOLUTION\s*$/;
@@ -105,6 +105,10 @@ export function lint(nb: INotebookContent, file: string): string[] {
     if (!raw.solution && /BEGIN SOLUTION/.test(text)) problems.push(`${where}: BEGIN SOLUTION in a cell not marked solution`);
     if (/BEGIN HIDDEN TESTS/.test(text) && !(raw.grade && !raw.solution)) problems.push(`${where}: hidden tests outside a graded test cell`);
     if (cell.cell_type === "code" && (cell as ICodeCell).outputs.length > 0) problems.push(`${where}: commit the instructor notebook without outputs`);
+    const visibility = hiddenTestsOption(cell);
+    if (visibility !== undefined && !(HIDDEN_VISIBILITIES as readonly unknown[]).includes(visibility)) {
+      problems.push(`${where}: gradescope.hidden_tests_visibility is ${JSON.stringify(visibility)}, expected one of ${HIDDEN_VISIBILITIES.join(", ")}`);
+    }
     try {
       releasedSource(cell, where);
     } catch (error) {

@@ -8,12 +8,9 @@ import type { ICodeCell, IError, INotebookContent, IOutput, IStream } from "@jup
 import { cellSource, joinLines } from "../notebook";
 import type { KernelEvent, RunResult } from "./execute";
 import { Prepared, hasHiddenTests, visibleId } from "./harness";
-import { NbgraderCell, nbgrader } from "./notebook";
+import { HIDDEN_VISIBILITIES, HiddenVisibility, NbgraderCell, hiddenTestsOption, nbgrader } from "./notebook";
 import type { Restored } from "./restore";
 import type { Boundary } from "./sandbox";
-
-/** Who may see a test's hidden-test results on Gradescope (cell metadata `gradescope.hidden_tests_visibility`). */
-export type HiddenVisibility = "hidden" | "after_due_date" | "after_published";
 
 /** One graded test (a test cell), in Gradescope's results.json shape plus our details. */
 export interface TestResult {
@@ -100,12 +97,6 @@ function summarize(events: readonly KernelEvent[], cellName: (i: number) => stri
   });
 }
 
-/** The hidden-test visibility an instructor chose for a test cell (default: hidden from students). */
-export function hiddenVisibility(metadata: Record<string, unknown>): HiddenVisibility {
-  const option = (metadata.gradescope as { hidden_tests_visibility?: unknown } | undefined)?.hidden_tests_visibility;
-  return option === "after_due_date" || option === "after_published" ? option : "hidden";
-}
-
 /** Scores a run. `prepared` says which run cell is which restored slot. */
 export function score(file: string, restored: Restored, prepared: Prepared, executed: Executed, context: ScoreContext): Omit<Report, "execution_time"> {
   const { slots, tampering, tamperedTests } = restored;
@@ -128,7 +119,9 @@ export function score(file: string, restored: Restored, prepared: Prepared, exec
     const max = (nbgrader(slot.cell) as NbgraderCell).points ?? 0;
     const status = result.cells[i]?.status;
     const passed = status === "ok" && reached(id);
-    const hidden = hasHiddenTests(cellSource(slot.cell)) ? hiddenVisibility(slot.cell.metadata as Record<string, unknown>) : undefined;
+    const option = hiddenTestsOption(slot.cell);
+    const visibility = HIDDEN_VISIBILITIES.find((v) => v === option) ?? "hidden";
+    const hidden = hasHiddenTests(cellSource(slot.cell)) ? visibility : undefined;
     const failedIn = hidden === undefined || passed ? undefined : reached(visibleId(id)) ? "hidden" : "visible";
     const result_ = (status_: TestResult["status"], points: number, output: string): TestResult =>
       ({ name: id, score: points, max_score: max, status: status_, output, ...(failedIn ? { failedIn } : {}), ...(hidden ? { hidden } : {}) });
