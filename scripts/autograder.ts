@@ -12,7 +12,9 @@ import { gradedCells } from "./lib/homework/notebook";
 import { BUILD_AUTOGRADER } from "./lib/paths";
 
 function main(): void {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: "string", default: BUILD_AUTOGRADER } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true, options: { out: { type: "string", default: BUILD_AUTOGRADER } },
+  });
   if (positionals.length !== 1) throw new Error("usage: npm run autograder -- homework/NAME.ipynb [--out DIR]");
   const instructor = resolve(positionals[0]);
   const { notebook } = loadAssignment(instructor); // refuses an inconsistent instructor notebook, naming the cell
@@ -21,7 +23,8 @@ function main(): void {
   writeFileSync(zip, autograderZip(instructor));
   const graded = gradedCells(notebook);
   const where = relative(process.cwd(), zip);
-  console.log(`${where.startsWith("..") ? zip : where}: ${graded.length} graded tests, ${graded.reduce((s, g) => s + g.points, 0)} points`);
+  const points = graded.reduce((s, g) => s + g.points, 0);
+  console.log(`${where.startsWith("..") ? zip : where}: ${graded.length} graded tests, ${points} points`);
 }
 
 try {

@@ -18,7 +18,9 @@ import { basename, dirname, join, relative, resolve } from "path";
 import { parseArgs } from "util";
 import { jupyterPython } from "./lib/jupyter";
 import { BUILD_GRADES } from "./lib/paths";
-import { Assignment, DEFAULTS, findAssignment, gradeSubmission, loadAssignment, openSandbox } from "./lib/homework/grader";
+import {
+  Assignment, DEFAULTS, findAssignment, gradeSubmission, loadAssignment, openSandbox,
+} from "./lib/homework/grader";
 import { gradebook } from "./lib/homework/gradebook";
 import { gradescope } from "./lib/homework/gradescope";
 import { Boundary, DEFAULT_LIMITS, describeBoundary } from "./lib/homework/sandbox";
@@ -88,13 +90,20 @@ async function main(): Promise<number> {
   const grace = number("grace", values.grace);
   const wall = number("wall", values.wall);
   const jobs = Math.floor(number("jobs", values.jobs));
-  const limits = { ...DEFAULT_LIMITS, memoryMB: number("memory", values.memory), processes: Math.floor(number("processes", values.processes)) };
+  const memoryMB = number("memory", values.memory);
+  const limits = { ...DEFAULT_LIMITS, memoryMB, processes: Math.floor(number("processes", values.processes)) };
   const outputLimit = Math.round(number("max-output", values["max-output"]) * 1024);
-  if (!["auto", "namespaces", "user"].includes(values.sandbox)) throw new Error(`--sandbox must be auto, namespaces or user, got ${values.sandbox}`);
-  if (positionals.length === 0) throw new Error("usage: npm run grade -- SUBMISSION.ipynb|FOLDER [...] (see scripts/grade.ts)");
+  if (!["auto", "namespaces", "user"].includes(values.sandbox)) {
+    throw new Error(`--sandbox must be auto, namespaces or user, got ${values.sandbox}`);
+  }
+  if (positionals.length === 0) {
+    throw new Error("usage: npm run grade -- SUBMISSION.ipynb|FOLDER [...] (see scripts/grade.ts)");
+  }
   const submissions = submissionsOf(positionals);
   if (submissions.length === 0) throw new Error(`no .ipynb files in ${positionals.join(", ")}`);
-  if (values.results !== undefined && submissions.length !== 1) throw new Error("--results names one file: grade one submission with it");
+  if (values.results !== undefined && submissions.length !== 1) {
+    throw new Error("--results names one file: grade one submission with it");
+  }
 
   const python = jupyterPython();
   const out = resolve(values.out);
@@ -107,8 +116,9 @@ async function main(): Promise<number> {
     return assignments.get(file) as Assignment;
   };
   const instructors = submissions.map((s) => assignmentFor(s.file).file);
-  const resultsFileOf = (s: Submission) => (values.results !== undefined ? resolve(values.results) : join(out, `${s.student}.results.json`));
-  const secret = [...instructors, ...submissions.map((s) => s.file), out, ...submissions.map((s) => dirname(resultsFileOf(s)))];
+  const resultsFileOf = (s: Submission) =>
+    (values.results !== undefined ? resolve(values.results) : join(out, `${s.student}.results.json`));
+  const secret = [...instructors, out, ...submissions.flatMap((s) => [s.file, dirname(resultsFileOf(s))])];
   if (values.csv !== undefined) secret.push(resolve(values.csv));
   const boundary = openSandbox(values["no-sandbox"] ? "none" : (values.sandbox as "auto" | Boundary), secret);
   const where = `sandbox: ${describeBoundary(boundary)}`;
@@ -124,14 +134,16 @@ async function main(): Promise<number> {
       const resultsFile = resultsFileOf(submission);
       mkdirSync(dirname(resultsFile), { recursive: true });
       const report = await gradeSubmission(assignmentFor(submission.file), submission.file, {
-        python, timeout, grace, wall, outputLimit, boundary, limits, gradedNotebook: join(out, `${submission.student}.graded.ipynb`),
+        python, timeout, grace, wall, outputLimit, boundary, limits,
+        gradedNotebook: join(out, `${submission.student}.graded.ipynb`),
       });
       writeFileSync(resultsFile, JSON.stringify(gradescope(report), null, 2) + "\n");
       reports[i] = report;
       if (!values.json) {
         const extra = report.output.includes("\n") ? `\n${report.output.split("\n").slice(1).join("\n")}` : "";
         const graded = report.executed ? `\nexecuted notebook: ${short(report.executed)}` : "";
-        console.log(`\n${short(submission.file)}: ${report.score} / ${report.max_score}\n${report.error ? `error: ${report.error}` : table(report)}` +
+        const body = report.error ? `error: ${report.error}` : table(report);
+        console.log(`\n${short(submission.file)}: ${report.score} / ${report.max_score}\n${body}` +
           `${extra}\nresults: ${short(resultsFile)}${graded}`);
       }
     }
@@ -146,7 +158,10 @@ async function main(): Promise<number> {
   if (values.json) console.log(JSON.stringify(reports, null, 2));
   else if (reports.length > 1) {
     console.log("\nsummary");
-    for (const r of reports) console.log(`  ${String(r.score).padStart(4)} / ${r.max_score}  ${short(r.file)}${r.error ? "  (not graded)" : ""}`);
+    for (const r of reports) {
+      const note = r.error ? "  (not graded)" : "";
+      console.log(`  ${String(r.score).padStart(4)} / ${r.max_score}  ${short(r.file)}${note}`);
+    }
   }
   const failed = reports.filter((r) => r.error !== undefined);
   for (const r of failed) console.error(`npm run grade: ${r.error}`);

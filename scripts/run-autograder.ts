@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   });
   const root = values.root;
   const instructors = listNotebooks(join(root, "source"));
-  if (instructors.length !== 1) throw new Error(`expected the instructor's notebook in ${join(root, "source")}, found ${instructors.length}`);
+  if (instructors.length !== 1) {
+    throw new Error(`expected the instructor's notebook in ${join(root, "source")}, found ${instructors.length}`);
+  }
   const assignment = loadAssignment(instructors[0]);
   const folder = join(root, "submission");
   const results = join(root, "results", "results.json");
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
       outputLimit: DEFAULTS.outputKB * 1024, boundary, limits: { ...DEFAULT_LIMITS, memoryMB: Number(values.memory) },
     });
   writeFileSync(results, JSON.stringify(gradescope(report), null, 2) + "\n");
-  console.log(`${"notebook" in upload ? basename(upload.notebook) : "(no notebook graded)"}: ${report.score} / ${report.max_score}`);
+  const graded = "notebook" in upload ? basename(upload.notebook) : "(no notebook graded)";
+  console.log(`${graded}: ${report.score} / ${report.max_score}`);
   console.log(report.error ? `not graded: ${report.error}` : `${table(report)}\n${report.output}`);
 }
 

@@ -37,5 +37,6 @@ chmod 600 "$root"/source/*.ipynb
 if bwrap --unshare-pid --unshare-net --ro-bind / / --proc /proc --dev /dev -- /bin/true 2>/dev/null; then
   echo "setup.sh: bubblewrap works here: submissions will be graded in their own namespaces"
 else
-  echo "setup.sh: bubblewrap cannot make namespaces here: submissions will be graded as an unprivileged uid (the user boundary)"
+  echo "setup.sh: bubblewrap cannot make namespaces here: submissions will be graded as an unprivileged uid" \
+    "(the user boundary)"
 fi

@@ -14,7 +14,9 @@ import { zipSync, type Zippable } from "fflate";
 import { ROOT } from "../paths";
 
 /** The project's entries the package carries (the library's sources, the wasm kernels, the tooling). */
-const PROJECT = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src", "assembly", "scripts"];
+const PROJECT = [
+  "package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src", "assembly", "scripts",
+];
 const SKIP = new Set(["node_modules", "dist", "build", ".ipynb_checkpoints"]);
 /** Gradescope's two scripts, kept as files so they read (and lint) as the shell scripts they are. */
 const SCRIPTS = join(ROOT, "scripts", "autograder");
@@ -31,7 +33,9 @@ export function packageFiles(instructor: string): Map<string, { data: Uint8Array
   add(basename(instructor), instructor, 0o600);
   const walk = (path: string): void => {
     if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path).sort()) if (!SKIP.has(entry) && !entry.startsWith(".")) walk(join(path, entry));
+      for (const entry of readdirSync(path).sort()) {
+        if (!SKIP.has(entry) && !entry.startsWith(".")) walk(join(path, entry));
+      }
     } else {
       add(join("project", relative(ROOT, path)), path, statSync(path).mode & 0o111 ? 0o755 : 0o644);
     }
@@ -67,7 +71,9 @@ export function pickNotebook(folder: string, expected: string): Upload {
   if (notebooks.length === 1) return { notebook: join(folder, notebooks[0]) };
   const upload = `upload your homework notebook (${expected}) as a single .ipynb file`;
   if (notebooks.length === 0) {
-    return { problem: `no notebook in your submission${others.length > 0 ? ` (found ${others.join(", ")})` : " (it is empty)"}: ${upload}` };
+    const found = others.length > 0 ? ` (found ${others.join(", ")})` : " (it is empty)";
+    return { problem: `no notebook in your submission${found}: ${upload}` };
   }
-  return { problem: `${notebooks.length} notebooks in your submission (${notebooks.join(", ")}): ${upload}, and nothing else` };
+  const found = notebooks.join(", ");
+  return { problem: `${notebooks.length} notebooks in your submission (${found}): ${upload}, and nothing else` };
 }

@@ -14,7 +14,8 @@ export type Replay = "always" | "if_ok" | "never";
 
 export interface KernelEvent {
   cell: number;
-  event: "timeout" | "interrupted" | "unresponsive" | "died" | "memory" | "restarted" | "replay-timeout" | "replay-died" | "wall-time";
+  event: "timeout" | "interrupted" | "unresponsive" | "died" | "memory" | "restarted" | "replay-timeout" | "replay-died"
+    | "wall-time";
   after?: number;
   /** Why the kernel died, when the driver could tell ("memory": an allocation failed under the memory limit). */
   reason?: "memory";
@@ -43,12 +44,15 @@ export interface RunOptions {
 const DRIVER = join(__dirname, "run_cells.py");
 
 /** Executes `notebook` cell by cell in `jail`; writes the executed copy to `output`. */
-export function runCells(python: string, notebook: string, output: string, jail: Jail, options: RunOptions): Promise<RunResult> {
+export function runCells(
+  python: string, notebook: string, output: string, jail: Jail, options: RunOptions,
+): Promise<RunResult> {
   const planFile = join(jail.privateDir, "plan.json");
   const resultFile = join(jail.privateDir, "result.json");
   writeFileSync(planFile, JSON.stringify({
-    notebook, output, result: resultFile, boundary: jail.boundary, argv: jail.argv, cwd: jail.cwd, runtime_dir: jail.runtimeDir, uid: jail.uid,
-    sweep: jail.sweep, timeout: options.timeout, grace: options.grace, wall: options.wall, output_limit: options.outputLimit,
+    notebook, output, result: resultFile, boundary: jail.boundary, argv: jail.argv, cwd: jail.cwd,
+    runtime_dir: jail.runtimeDir, uid: jail.uid, sweep: jail.sweep,
+    timeout: options.timeout, grace: options.grace, wall: options.wall, output_limit: options.outputLimit,
     memory_mb: options.memoryMB, replay: options.replay,
   }));
   return new Promise((resolve, reject) => {
@@ -68,7 +72,8 @@ export function runCells(python: string, notebook: string, output: string, jail:
       try {
         result = JSON.parse(readFileSync(resultFile, "utf8")) as RunResult;
       } catch {
-        const tail = stderr.split("\n").filter((l) => !/Debugger|frozen modules|PYDEVD|-Xfrozen_modules/.test(l)).slice(-15).join("\n");
+        const noise = /Debugger|frozen modules|PYDEVD|-Xfrozen_modules/;
+        const tail = stderr.split("\n").filter((l) => !noise.test(l)).slice(-15).join("\n");
         reject(new Error(`the Jupyter driver exited with ${code ?? signal} and no result:\n${tail}`));
         return;
       }

@@ -83,7 +83,9 @@ export function notGraded(assignment: Assignment, file: string, error: string, b
   return {
     file, score: 0, max_score: graded.reduce((s, g) => s + (g.points ?? 0), 0), output: error, execution_time: seconds,
     error, warnings: found.warnings ?? [], tampering: found.tampering ?? [], events: [], sandbox: boundary,
-    tests: graded.map((g) => ({ name: g.grade_id, score: 0, max_score: g.points ?? 0, status: "failed", output: "not graded: " + error })),
+    tests: graded.map((g) => ({
+      name: g.grade_id, score: 0, max_score: g.points ?? 0, status: "failed", output: "not graded: " + error,
+    })),
   };
 }
 
@@ -91,7 +93,9 @@ export function notGraded(assignment: Assignment, file: string, error: string, b
  * the project and to `secret` (the instructor's copies, submissions, results) and checks it. */
 export function openSandbox(choice: "auto" | Boundary, secret: readonly string[]): Boundary {
   const boundary = chooseBoundary(choice);
-  if (boundary === "none") console.error("WARNING: --no-sandbox: submissions run with your rights and can read and change your files");
+  if (boundary === "none") {
+    console.error("WARNING: --no-sandbox: submissions run with your rights and can read and change your files");
+  }
   if (boundary === "user") {
     const changed = guardFiles({ secret });
     if (changed.length > 0) console.error(`user boundary: took others' access to ${changed.join(", ")}`);
@@ -120,18 +124,22 @@ export async function gradeSubmission(assignment: Assignment, file: string, opti
     let result;
     try {
       result = await runCells(options.python, runFile, executedFile, jail, {
-        timeout: options.timeout, grace: options.grace, wall: options.wall, outputLimit: options.outputLimit, memoryMB: options.limits.memoryMB,
+        timeout: options.timeout, grace: options.grace, wall: options.wall, outputLimit: options.outputLimit,
+        memoryMB: options.limits.memoryMB,
         replay: prepared.replay,
       });
     } catch (error) {
       return failed(`${file}: grading failed: ${(error as Error).message}`, restored);
     }
-    const tokens = new Map(readFileSync(jail.tokenFile, "utf8").split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+    const lines = readFileSync(jail.tokenFile, "utf8").split("\n").filter(Boolean);
+    const tokens = new Map(lines.map((l) => l.split(" ") as [string, string]));
     const executed = JSON.parse(readFileSync(executedFile, "utf8")) as INotebookContent;
     const report = score(file, restored, prepared, { result, notebook: executed, tokens }, {
       timeout: options.timeout, wall: options.wall, memoryMB: options.limits.memoryMB, sandbox: options.boundary,
     });
-    if (options.gradedNotebook !== undefined) writeFileSync(options.gradedNotebook, JSON.stringify(gradedNotebook(restored, prepared, executed), null, 1));
+    if (options.gradedNotebook !== undefined) {
+      writeFileSync(options.gradedNotebook, JSON.stringify(gradedNotebook(restored, prepared, executed), null, 1));
+    }
     return { ...report, execution_time: (Date.now() - started) / 1000, executed: options.gradedNotebook };
   } finally {
     closeJail(jail);

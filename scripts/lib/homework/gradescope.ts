@@ -42,7 +42,8 @@ export function gradescope(report: Report): GradescopeResults {
     const hiddenPassed = t.status === "passed" || (t.status === "tampered" && /it passed once restored/.test(t.output));
     const ran = hiddenPassed || t.failedIn === "hidden";
     tests.push({
-      name: hiddenEntry(t.name), score: 0, max_score: 0, status: hiddenPassed ? "passed" : "failed", visibility: t.hidden,
+      name: hiddenEntry(t.name), score: 0, max_score: 0, status: hiddenPassed ? "passed" : "failed",
+      visibility: t.hidden,
       output: hiddenPassed ? "passed" : ran ? t.output : "not run: the visible tests failed first.",
     });
   }

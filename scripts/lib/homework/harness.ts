@@ -145,7 +145,8 @@ export function wrapTest(text: string, gradeId: string, setup: readonly string[]
   }
   const h = secrets.holder;
   // Where the hidden tests begin (at the cell's top level), the visible ones have passed.
-  const visible = `${h}.done(${JSON.stringify(visibleId(gradeId))}, ${JSON.stringify(secrets.tokens.get(visibleId(gradeId)))});`;
+  const visibleToken = JSON.stringify(secrets.tokens.get(visibleId(gradeId)));
+  const visible = `${h}.done(${JSON.stringify(visibleId(gradeId))}, ${visibleToken});`;
   const body = own.rest.trim().replace(HIDDEN_AT_TOP, (marker) => `${visible}\n${marker}`);
   const isAsync = /\bawait\b/.test(body);
   const promise = `$test_${gradeId.replace(/\W/g, "_")}`;
@@ -185,9 +186,12 @@ export function prepare(restored: Restored, metadata: INotebookContent["metadata
   const secrets = newSecrets(tokenFile, tests.map((s) => s.gradeId as string));
   const setup = slots.filter((s) => s.kind === "locked" && s.cell.cell_type === "code").map((s) => cellSource(s.cell));
   const modules = importedModules([...setup, ...tests.map((s) => cellSource(s.cell))]);
-  const cells: ICell[] = [{ cell_type: "code", id: "grader-prelude", metadata: {}, source: preludeCell({ holder: secrets.holder, tokenFile, modules }),
-    outputs: [], execution_count: null } as ICodeCell];
-  const prepared: Prepared = { notebook: { metadata, nbformat: 4, nbformat_minor: 5, cells }, kinds: ["prelude"], slots: [-1], replay: ["always"], secrets };
+  const prelude = preludeCell({ holder: secrets.holder, tokenFile, modules });
+  const cells: ICell[] = [
+    { cell_type: "code", id: "grader-prelude", metadata: {}, source: prelude, outputs: [], execution_count: null } as ICodeCell,
+  ];
+  const notebook = { metadata, nbformat: 4, nbformat_minor: 5, cells };
+  const prepared: Prepared = { notebook, kinds: ["prelude"], slots: [-1], replay: ["always"], secrets };
   slots.forEach((slot, i) => {
     const cell = JSON.parse(JSON.stringify(slot.cell)) as ICell;
     if (cell.cell_type === "code") {

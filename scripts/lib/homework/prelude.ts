@@ -64,7 +64,8 @@ export function graderPrelude(config: PreludeConfig): void {
   const hardened = new WeakSet<object>();
   // Never frozen: the error constructors (Node and TypeScript assign Error.stackTraceLimit), though their
   // prototypes are; marking them hardened also stops walks up a class chain such as MiniTorchError -> Error.
-  const ERRORS = ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError"];
+  const ERRORS = ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError",
+    "AggregateError"];
   for (const name of ERRORS) if (isObject(G[name])) hardened.add(G[name] as Bag);
   /** Freezes obj, its prototype chain, and (depth permitting) the functions and prototypes it holds. */
   function harden(obj: unknown, depth: number): void {
@@ -100,8 +101,9 @@ export function graderPrelude(config: PreludeConfig): void {
   }
 
   // 1. The JavaScript intrinsics tests compute with.
-  const intrinsics = ["Object", "Function", "Array", "String", "Number", "Boolean", "Symbol", "BigInt", "Math", "JSON", "Reflect",
-    "Promise", "RegExp", "Date", "Map", "Set", "WeakMap", "WeakSet", "ArrayBuffer", "DataView", "Proxy", "Atomics",
+  const intrinsics = ["Object", "Function", "Array", "String", "Number", "Boolean", "Symbol", "BigInt", "Math", "JSON",
+    "Reflect", "Promise", "RegExp", "Date", "Map", "Set", "WeakMap", "WeakSet", "ArrayBuffer", "DataView", "Proxy",
+    "Atomics",
     "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
     "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "TextDecoder", "TextEncoder", "Buffer"];
   for (const name of intrinsics) {
@@ -145,7 +147,9 @@ export function graderPrelude(config: PreludeConfig): void {
   freeze(tslab);
   pin(require("vm") as object, ["runInThisContext", "runInContext", "runInNewContext", "Script", "compileFunction"]);
   pin(require("crypto") as object, ["createHmac", "timingSafeEqual"]);
-  for (const name of ["tslab/dist/jupyter", "tslab/dist/executor", "tslab/dist/converter", "tslab/dist/util", "zeromq"]) {
+  const kernelModules = ["tslab/dist/jupyter", "tslab/dist/executor", "tslab/dist/converter", "tslab/dist/util",
+    "zeromq"];
+  for (const name of kernelModules) {
     try {
       const mod = require(name) as Bag;
       for (const key of getOwnPropertyNames(mod)) {

@@ -7,7 +7,9 @@
  */
 import type { ICell, ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { cellSource } from "../notebook";
-import { HIDDEN_VISIBILITIES, NbgraderCell, NotebookError, checksum, hiddenTestsOption, nbgrader, role } from "./notebook";
+import {
+  HIDDEN_VISIBILITIES, NbgraderCell, NotebookError, checksum, hiddenTestsOption, nbgrader, role,
+} from "./notebook";
 
 const BEGIN_SOLUTION = /^([ \t]*)(?:\/\/|#+)\s*BEGIN SOLUTION\s*$/;
 const END_SOLUTION = /^[ \t]*(?:\/\/|#+)\s*END SOLUTION\s*$/;
@@ -107,7 +109,8 @@ export function lint(nb: INotebookContent, file: string): string[] {
     if (cell.cell_type === "code" && (cell as ICodeCell).outputs.length > 0) problems.push(`${where}: commit the instructor notebook without outputs`);
     const visibility = hiddenTestsOption(cell);
     if (visibility !== undefined && !(HIDDEN_VISIBILITIES as readonly unknown[]).includes(visibility)) {
-      problems.push(`${where}: gradescope.hidden_tests_visibility is ${JSON.stringify(visibility)}, expected one of ${HIDDEN_VISIBILITIES.join(", ")}`);
+      const expected = HIDDEN_VISIBILITIES.join(", ");
+      problems.push(`${where}: gradescope.hidden_tests_visibility is ${JSON.stringify(visibility)}, expected one of ${expected}`);
     }
     try {
       releasedSource(cell, where);

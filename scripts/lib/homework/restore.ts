@@ -47,7 +47,8 @@ export function restore(assignment: Assignment, submission: INotebookContent): R
   const matched = new Map<number, number>(); // submission index -> instructor index
   const find = (cell: ICell): number | undefined => {
     const g = gradeIdOf(cell);
-    const hit = g !== undefined && byGrade.has(g) ? byGrade.get(g) : idOf(cell) !== undefined ? byId.get(idOf(cell) as string) : undefined;
+    const id = idOf(cell);
+    const hit = g !== undefined && byGrade.has(g) ? byGrade.get(g) : id !== undefined ? byId.get(id) : undefined;
     return hit !== undefined && !matched.has(hit) ? hit : undefined;
   };
   const instructorIndex = new Map<number, number>(); // instructor index -> submission index
@@ -71,7 +72,9 @@ export function restore(assignment: Assignment, submission: INotebookContent): R
     }
     if (cell.cell_type !== "code") return;
     const g = gradeIdOf(cell);
-    if (g !== undefined && byGrade.get(g) !== i) warnings.push(`a second cell with grade_id ${g} runs as an ordinary cell`);
+    if (g !== undefined && byGrade.get(g) !== i) {
+      warnings.push(`a second cell with grade_id ${g} runs as an ordinary cell`);
+    }
     after.set(anchor, [...(after.get(anchor) ?? []), cell]);
   });
 
@@ -86,23 +89,32 @@ export function restore(assignment: Assignment, submission: INotebookContent): R
     const hit = instructorIndex.get(k);
     const name = meta?.grade_id ?? `cell ${k}`;
     if (r === "solution") {
-      if (hit === undefined) warnings.push(`answer cell ${name} is missing from the submission (deleted, or its nbgrader metadata removed)`);
+      if (hit === undefined) {
+        warnings.push(`answer cell ${name} is missing from the submission (deleted, or its nbgrader metadata removed)`);
+      }
       else {
         const mine = submission.cells[hit];
-        if (mine.cell_type !== cell.cell_type) warnings.push(`answer cell ${name} was turned into a ${mine.cell_type} cell`);
-        slots.push({ cell: { ...cell, source: cellSource(mine), outputs: [], execution_count: null } as ICell, kind: mine.cell_type === "code" ? "solution" : "student", gradeId: name });
+        if (mine.cell_type !== cell.cell_type) {
+          warnings.push(`answer cell ${name} was turned into a ${mine.cell_type} cell`);
+        }
+        const answer = { ...cell, source: cellSource(mine), outputs: [], execution_count: null } as ICell;
+        slots.push({ cell: answer, kind: mine.cell_type === "code" ? "solution" : "student", gradeId: name });
       }
     } else if (r === "test" || r === "locked") {
       // As released, or as the instructor wrote it (the instructor's own copy, hidden tests included).
-      const expected = [(nbgrader(released.cells[k]) as NbgraderCell).checksum ?? checksum(releasedSource(cell, assignment.file)), checksum(cellSource(cell))];
+      const recorded = (nbgrader(released.cells[k]) as NbgraderCell).checksum;
+      const asReleased = recorded ?? checksum(releasedSource(cell, assignment.file));
+      const expected = [asReleased, checksum(cellSource(cell))];
+      const what = `${r === "test" ? "test" : "locked"} cell ${name}`;
       let problem: string | null = null;
-      if (hit === undefined) problem = `${r === "test" ? "test" : "locked"} cell ${name} was deleted`;
-      else if (!expected.includes(checksum(cellSource(submission.cells[hit])))) problem = `${r === "test" ? "test" : "locked"} cell ${name} was edited`;
+      if (hit === undefined) problem = `${what} was deleted`;
+      else if (!expected.includes(checksum(cellSource(submission.cells[hit])))) problem = `${what} was edited`;
       if (problem !== null) {
         tampering.push(`${problem}; restored from the instructor's copy`);
         if (r === "test") tamperedTests.set(name, problem);
       }
-      slots.push({ cell: JSON.parse(JSON.stringify(cell)) as ICell, kind: r === "test" ? "test" : "locked", gradeId: name });
+      const copy = JSON.parse(JSON.stringify(cell)) as ICell;
+      slots.push({ cell: copy, kind: r === "test" ? "test" : "locked", gradeId: name });
     } else {
       slots.push({ cell: JSON.parse(JSON.stringify(cell)) as ICell, kind: "locked" }); // free instructor cells: prose
     }

@@ -2,7 +2,8 @@
 
 Called by scripts/lib/homework/execute.ts, one process per submission, outside the sandbox:
     python3 run_cells.py PLAN.json
-PLAN.json: {"notebook": IN.ipynb, "output": OUT.ipynb, "result": RESULT.json, "boundary": "namespaces" | "user" | "none",
+PLAN.json: {"notebook": IN.ipynb, "output": OUT.ipynb, "result": RESULT.json,
+            "boundary": "namespaces" | "user" | "none",
             "argv": [the kernel command, with "{connection_file}"], "cwd": DIR, "runtime_dir": DIR, "uid": UID | null,
             "sweep": [command that kills what the submission left running] | null,
             "timeout": SECONDS, "grace": SECONDS, "wall": SECONDS, "output_limit": BYTES, "memory_mb": MB,
@@ -18,7 +19,8 @@ kernel dies, a fresh kernel is started (an interrupted script may leave state ha
 setup) plus the "if_ok" cells that ran cleanly before (the student's answers) are replayed silently, so one
 runaway answer costs only its own task. A kernel that goes is killed with its process group and then swept
 (`sweep`); after every cell, the processes the cell started are killed (in the sandbox's pid namespace, or of
-its uid), so a fork loop or a detached child does not outlive its cell. Past `wall` seconds for the whole notebook, the running cell is stopped and the rest are not run.
+its uid), so a fork loop or a detached child does not outlive its cell. Past `wall` seconds for the whole
+notebook, the running cell is stopped and the rest are not run.
 A cell's text output beyond `output_limit` bytes is dropped, with a note. The kernel's own stdout and stderr
 (never shown to students) are kept in a bounded tail, to tell why a kernel died (out of memory).
 
@@ -159,7 +161,8 @@ class Kernel:
             os.close(write)
         self.km = km
         self.pid_namespace = None
-        self.kc = SandboxKernelClient(**km.get_connection_info(session=True), connection_file=km.connection_file, parent=km)
+        info = km.get_connection_info(session=True)
+        self.kc = SandboxKernelClient(**info, connection_file=km.connection_file, parent=km)
         self.kc.start_channels()
         try:
             self.kc.wait_for_ready(timeout=60)
@@ -215,7 +218,8 @@ class Kernel:
             return kernel, others
         if boundary == "user":
             uid = str(self.plan.get("uid"))
-            return launched, [int(p) for p in pids() if int(p) != launched and (status(p) or {}).get("Uid", "").split()[:1] == [uid]]
+            mine = [int(p) for p in pids() if (status(p) or {}).get("Uid", "").split()[:1] == [uid]]
+            return launched, [p for p in mine if p != launched]
         return launched, []
 
     def interrupt(self):

@@ -18,7 +18,10 @@
  * kernel gets a uid of its own: leaseUid), file size (RLIMIT_FSIZE) and no core dumps.
  */
 import { spawnSync } from "child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
+import {
+  chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync,
+  symlinkSync, writeFileSync,
+} from "fs";
 import { tmpdir } from "os";
 import { dirname, join, relative, sep } from "path";
 import { DIST, NODE_MODULES, ROOT } from "../paths";
@@ -65,8 +68,9 @@ const isRoot = (): boolean => process.getuid?.() === 0;
 
 /** True when bubblewrap can make pid, network and mount namespaces here. */
 function namespacesWork(): boolean {
-  const probe = spawnSync("bwrap", ["--unshare-pid", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc",
-    "--dev", "/dev", "--", "/bin/true"], { stdio: "ignore", timeout: 10_000 });
+  const args = ["--unshare-pid", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc",
+    "--dev", "/dev"];
+  const probe = spawnSync("bwrap", [...args, "--", "/bin/true"], { stdio: "ignore", timeout: 10_000 });
   return probe.status === 0;
 }
 
@@ -75,11 +79,13 @@ export function chooseBoundary(requested: "auto" | Boundary): Boundary {
   if (requested === "none") return "none";
   if (requested === "namespaces" || requested === "auto") {
     if (namespacesWork()) return "namespaces";
-    if (requested === "namespaces") throw new Error("bubblewrap cannot create namespaces here (is it installed? scripts/install-system.sh)");
+    if (requested === "namespaces") {
+      throw new Error("bubblewrap cannot create namespaces here (is it installed? scripts/install-system.sh)");
+    }
   }
   if (!isRoot()) {
-    throw new Error("no sandbox is available: bubblewrap cannot create namespaces here, and the user boundary needs root " +
-      "to run kernels as another uid. Run as root, or pass --no-sandbox to grade unprotected");
+    throw new Error("no sandbox is available: bubblewrap cannot create namespaces here, and the user boundary needs " +
+      "root to run kernels as another uid. Run as root, or pass --no-sandbox to grade unprotected");
   }
   return "user";
 }
@@ -118,7 +124,8 @@ export function leaseUid(): { uid: number; lease: string } {
         continue; // taken meanwhile
       }
     }
-    if (spawnSync("getent", ["passwd", String(uid)], { stdio: "ignore" }).status === 0) continue; // an account: keep it leased, skip
+    // An account: skip it (its lease stays, without a pid, and goes stale).
+    if (spawnSync("getent", ["passwd", String(uid)], { stdio: "ignore" }).status === 0) continue;
     writeFileSync(join(lease, "pid"), String(process.pid));
     return { uid, lease };
   }
@@ -136,8 +143,16 @@ function alive(pid: number): boolean {
 
 /** The command that kills every process of `uid` (kill(-1) as that uid spares only itself). */
 function sweepCommand(uid: number): string[] {
-  return ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", "kill", "-KILL", "-1"];
+  return [...asUid(uid), "--", "kill", "-KILL", "-1"];
 }
+
+/** setpriv switching to `uid` (and its group) with no supplementary groups; its command follows. */
+function asUid(uid: number): string[] {
+  return ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups"];
+}
+
+/** tslab's entry point, run directly with the grader's Node. */
+const TSLAB_MAIN = join(NODE_MODULES, "tslab", "bin", "tslab");
 
 /** Kills what a jail left running (twice: a process forked during the first pass dies in the second). */
 export function sweep(jail: Jail): void {
@@ -147,17 +162,18 @@ export function sweep(jail: Jail): void {
 
 /** The kernel: this project's tslab on the Node that runs the grader. */
 function kernelCommand(): string[] {
-  return [process.execPath, join(NODE_MODULES, "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"];
+  return [process.execPath, TSLAB_MAIN, "kernel", "--config-path", "{connection_file}"];
 }
 
 function rlimits(limits: Limits): string[] {
   const mb = (n: number) => Math.round(n * 1024 * 1024);
-  return ["prlimit", `--data=${mb(limits.memoryMB)}`, `--nproc=${limits.processes}`, `--fsize=${mb(limits.diskMB)}`, "--core=0", "--"];
+  const { memoryMB, processes, diskMB } = limits;
+  return ["prlimit", `--data=${mb(memoryMB)}`, `--nproc=${processes}`, `--fsize=${mb(diskMB)}`, "--core=0", "--"];
 }
 
 /** Drops root for `uid` with no capabilities left (the user boundary, and inside bubblewrap when run as root). */
 function dropTo(uid: number): string[] {
-  return ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"];
+  return [...asUid(uid), "--inh-caps=-all", "--bounding-set=-all", "--"];
 }
 
 /**
@@ -202,7 +218,9 @@ function systemView(view: View): View {
     if (real === dir) view.mount("--ro-bind", dir, dir);
     else view.mount("--symlink", relative("/", real), dir);
   }
-  for (const file of ["/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/openssl.cnf"]) if (existsSync(file)) view.mount("--ro-bind", file, file);
+  for (const file of ["/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/openssl.cnf"]) {
+    if (existsSync(file)) view.mount("--ro-bind", file, file);
+  }
   const node = realpathSync(process.execPath);
   if (!node.startsWith(`/usr${sep}`)) view.mount("--ro-bind", dirname(dirname(node)), dirname(dirname(node)));
   return view;
@@ -242,7 +260,8 @@ export function openJail(boundary: Boundary, limits: Limits): Jail {
       .mount("--bind", runtimeDir, runtimeDir).mount("--bind", tokenFile, tokenFile);
     const argv = [
       ...rlimits(limits),
-      "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent",
+      "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+      "--die-with-parent",
       ...(root ? [] : ["--unshare-user"]),
       "--clearenv", ...Object.entries(env).flatMap(([k, v]) => ["--setenv", k, v]),
       ...view.args, "--chdir", HOME, "--",
@@ -262,10 +281,11 @@ export function openJail(boundary: Boundary, limits: Limits): Jail {
     chownSync(join(home, "tmp"), uid, uid);
   }
   const vars = Object.entries({ ...env, HOME: home, TMPDIR: join(home, "tmp") }).map(([k, v]) => `${k}=${v}`);
-  if (boundary === "none") return { boundary, uid: null, argv: kernelCommand(), cwd: home, runtimeDir, tokenFile, privateDir, sweep: null, lease };
+  const files = { runtimeDir, tokenFile, privateDir, lease };
+  if (boundary === "none") return { boundary, uid: null, argv: kernelCommand(), cwd: home, sweep: null, ...files };
   if (uid === null) throw new Error("the user boundary needs root");
   const argv = [...rlimits(limits), ...dropTo(uid), "env", "-i", ...vars, ...kernelCommand()];
-  const jail: Jail = { boundary, uid, argv, cwd: home, runtimeDir, tokenFile, privateDir, sweep: sweepCommand(uid), lease };
+  const jail: Jail = { boundary, uid, argv, cwd: home, sweep: sweepCommand(uid), ...files };
   sweep(jail); // what a grader that died left running as this uid
   return jail;
 }
@@ -324,19 +344,28 @@ function guard(uid: number, guarded: Guarded): string[] {
 const fs = require("fs");
 const [secret, readOnly, needed] = JSON.parse(process.argv[1]);
 const open = [];
-for (const p of secret) { try { fs.statSync(p).isDirectory() ? fs.readdirSync(p) : fs.readFileSync(p); open.push("can read " + p); } catch {} }
+for (const p of secret) {
+  try { fs.statSync(p).isDirectory() ? fs.readdirSync(p) : fs.readFileSync(p); open.push("can read " + p); } catch {}
+}
 for (const p of readOnly) { try { fs.accessSync(p, fs.constants.W_OK); open.push("can write " + p); } catch {} }
-for (const p of needed) { try { fs.accessSync(p, fs.constants.R_OK); } catch (e) { open.push("cannot read " + p + " (" + e.code + ")"); } }
+for (const p of needed) {
+  try { fs.accessSync(p, fs.constants.R_OK); } catch (e) { open.push("cannot read " + p + " (" + e.code + ")"); }
+}
 console.log(JSON.stringify(open));`;
   const readOnly = [ROOT, NODE_MODULES, DIST, join(NODE_MODULES, "tslab"), join(ROOT, "package.json")];
-  const needed = [join(NODE_MODULES, "tslab", "bin", "tslab"), join(DIST, "index.js"), join(ROOT, "package.json"), process.execPath];
-  const run = spawnSync("setpriv", [`--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", process.execPath, "-e", probe,
-    JSON.stringify([[...secret], readOnly, needed])], { encoding: "utf8", cwd: "/" });
-  if (run.status !== 0) throw new Error(`cannot probe the user boundary as uid ${uid}: ${run.stderr || run.error?.message}`);
+  const needed = [TSLAB_MAIN, join(DIST, "index.js"), join(ROOT, "package.json"), process.execPath];
+  const paths = JSON.stringify([[...secret], readOnly, needed]);
+  const [setpriv, ...switchUid] = asUid(uid);
+  const run = spawnSync(setpriv, [...switchUid, "--", process.execPath, "-e", probe, paths], {
+    encoding: "utf8", cwd: "/",
+  });
+  if (run.status !== 0) {
+    throw new Error(`cannot probe the user boundary as uid ${uid}: ${run.stderr || run.error?.message}`);
+  }
   const open = JSON.parse(run.stdout) as string[];
   if (open.length > 0) {
-    throw new Error(`the user boundary does not hold for uid ${uid}: ${open.join("; ")} (fix the permissions, or grade where ` +
-      "bubblewrap works)");
+    throw new Error(`the user boundary does not hold for uid ${uid}: ${open.join("; ")} (fix the permissions, ` +
+      "or grade where bubblewrap works)");
   }
   return changed;
 }

@@ -72,8 +72,9 @@ function failureText(outputs: readonly IOutput[], memoryMB: number): string {
   let lines = parts.join("").split("\n");
   const start = lines.findIndex((l) => /^([A-Z]\w*Error|Error)\b.*:/.test(l) || /^\d+:\d+ - /.test(l));
   if (start > 0) lines = lines.slice(start);
-  lines = lines.filter((l) => !/^\s+at /.test(l) && !/^\s*\^+\s*$/.test(l) && !/^(node:\w+:|evalmachine\.<anonymous>:)\d+/.test(l)
-    && !/^\s+(generatedMessage|code|actual|expected|operator):/.test(l) && !/^\s*[{}]\s*$/.test(l));
+  const noise = [/^\s+at /, /^\s*\^+\s*$/, /^(node:\w+:|evalmachine\.<anonymous>:)\d+/,
+    /^\s+(generatedMessage|code|actual|expected|operator):/, /^\s*[{}]\s*$/];
+  lines = lines.filter((l) => !noise.some((n) => n.test(l)));
   let text = lines.join("\n").replace(/\n{3,}/g, "\n\n").trim();
   if (text.length > 2000) text = `${text.slice(0, 2000)}\n...`;
   return MEMORY.test(text) ? `${text}\n(the submission may use at most ${memoryMB} MB of memory)` : text;
@@ -84,31 +85,39 @@ function summarize(events: readonly KernelEvent[], cellName: (i: number) => stri
     const where = cellName(e.cell);
     switch (e.event) {
       case "timeout": return `${where} ran past the ${context.timeout} s limit: interrupted`;
-      case "wall-time": return `the submission ran past its ${context.wall} s limit while running ${where}: the rest was not run`;
-      case "memory": return `${where} hit the ${context.memoryMB} MB memory limit or left the kernel holding most of it; the kernel was restarted`;
+      case "wall-time":
+        return `the submission ran past its ${context.wall} s limit while running ${where}: the rest was not run`;
+      case "memory":
+        return `${where} hit the ${context.memoryMB} MB memory limit or left the kernel holding most of it; ` +
+          "the kernel was restarted";
       case "interrupted": return `${where} stopped after the interrupt; the kernel was restarted`;
       case "unresponsive": return `${where} did not stop after the interrupt: the kernel was restarted`;
       case "died": return e.reason === "memory"
         ? `the kernel exceeded the ${context.memoryMB} MB memory limit while running ${where} and was stopped`
         : `the kernel died while running ${where} (process.exit, a crash or out of memory)`;
-      case "restarted": return `a fresh kernel replayed the setup and the answers that had run, then went on from ${where}`;
+      case "restarted":
+        return `a fresh kernel replayed the setup and the answers that had run, then went on from ${where}`;
       default: return `${where}: ${e.event} while replaying`;
     }
   });
 }
 
 /** Scores a run. `prepared` says which run cell is which restored slot. */
-export function score(file: string, restored: Restored, prepared: Prepared, executed: Executed, context: ScoreContext): Omit<Report, "execution_time"> {
+export function score(
+  file: string, restored: Restored, prepared: Prepared, executed: Executed, context: ScoreContext,
+): Omit<Report, "execution_time"> {
   const { slots, tampering, tamperedTests } = restored;
   const warnings = [...restored.warnings];
   const { result, notebook: out, tokens } = executed;
   const { kinds, secrets } = prepared;
   const slotOf = (i: number) => slots[prepared.slots[i]];
   const outputsOf = (i: number): IOutput[] => (out.cells[i] as ICodeCell).outputs ?? [];
+  const why = (i: number): string => failureText(outputsOf(i), context.memoryMB);
   const cellName = (i: number): string => {
     if (kinds[i] === "prelude") return "the grader's prelude";
     const slot = slotOf(i);
-    return slot.gradeId !== undefined ? `${slot.kind === "test" ? "test" : "cell"} ${slot.gradeId}` : `your cell ${prepared.slots[i]}`;
+    if (slot.gradeId === undefined) return `your cell ${prepared.slots[i]}`;
+    return `${slot.kind === "test" ? "test" : "cell"} ${slot.gradeId}`;
   };
   const reached = (id: string) => tokens.get(id) === secrets.tokens.get(id);
   const tests: TestResult[] = [];
@@ -124,7 +133,8 @@ export function score(file: string, restored: Restored, prepared: Prepared, exec
     const hidden = hasHiddenTests(cellSource(slot.cell)) ? visibility : undefined;
     const failedIn = hidden === undefined || passed ? undefined : reached(visibleId(id)) ? "hidden" : "visible";
     const result_ = (status_: TestResult["status"], points: number, output: string): TestResult =>
-      ({ name: id, score: points, max_score: max, status: status_, output, ...(failedIn ? { failedIn } : {}), ...(hidden ? { hidden } : {}) });
+      ({ name: id, score: points, max_score: max, status: status_, output, ...(failedIn ? { failedIn } : {}),
+        ...(hidden ? { hidden } : {}) });
     if (tamperedTests.has(id)) {
       const ran = passed ? "it passed once restored" : "it did not pass once restored either";
       tests.push(result_("tampered", 0, `${tamperedTests.get(id)}: no points for this test (${ran}).`));
@@ -139,8 +149,11 @@ export function score(file: string, restored: Restored, prepared: Prepared, exec
       tests.push(result_("timeout", 0, `not run: the submission used up its ${context.wall} s before this test.`));
     } else if (status === "died") {
       const memory = result.events.some((e) => e.cell === i && e.event === "died" && e.reason === "memory");
-      const why = memory ? `exceeded the ${context.memoryMB} MB memory limit` : "died (process.exit, a crash or out of memory)";
-      tests.push(result_("died", 0, `the kernel ${why} while running this test; the remaining tests ran in a fresh kernel.`));
+      const cause = memory
+        ? `exceeded the ${context.memoryMB} MB memory limit`
+        : "died (process.exit, a crash or out of memory)";
+      const rest = "the remaining tests ran in a fresh kernel.";
+      tests.push(result_("died", 0, `the kernel ${cause} while running this test; ${rest}`));
     } else if (status === "ok") {
       tests.push(result_("failed", 0, "the test cell did not run to its end (its completion token never arrived)."));
     } else {
@@ -148,18 +161,20 @@ export function score(file: string, restored: Restored, prepared: Prepared, exec
       const answer = kinds.findIndex((k, j) => k === "solution" && slotOf(j).gradeId === id.replace(/-tests?$/, ""));
       const answerStatus = answer >= 0 ? result.cells[answer]?.status : undefined;
       const note = answerStatus !== undefined && answerStatus !== "ok"
-        ? `your answer cell ${slotOf(answer).gradeId} ${verb(answerStatus)}:\n${failureText(outputsOf(answer), context.memoryMB)}\n\n`
+        ? `your answer cell ${slotOf(answer).gradeId} ${verb(answerStatus)}:\n${why(answer)}\n\n`
         : "";
-      tests.push(result_("failed", 0, `${note}${failureText(outputsOf(i), context.memoryMB) || "the test failed"}`.trim()));
+      tests.push(result_("failed", 0, `${note}${why(i) || "the test failed"}`.trim()));
     }
   });
 
   // Answer and scratch cells that failed: the student's feedback starts there.
   kinds.forEach((kind, i) => {
     const status = result.cells[i]?.status;
-    if ((kind === "solution" || kind === "student") && status !== undefined && status !== "ok" && status !== "skipped" && status !== "not-run") {
-      const why = failureText(outputsOf(i), context.memoryMB).split("\n")[0];
-      warnings.push(`${kind === "solution" ? `answer cell ${slotOf(i).gradeId}` : `your cell ${prepared.slots[i]}`} ${verb(status)}${why ? `: ${why}` : ""}`);
+    const ran = status !== undefined && !["ok", "skipped", "not-run"].includes(status);
+    if ((kind === "solution" || kind === "student") && ran) {
+      const first = why(i).split("\n")[0];
+      const cell = kind === "solution" ? `answer cell ${slotOf(i).gradeId}` : `your cell ${prepared.slots[i]}`;
+      warnings.push(`${cell} ${verb(status)}${first ? `: ${first}` : ""}`);
     }
   });
 
@@ -172,7 +187,9 @@ export function score(file: string, restored: Restored, prepared: Prepared, exec
     ...summarize(result.events, cellName, context).map((e) => `kernel: ${e}`),
     context.sandbox === "none" ? "warning: graded without a sandbox (--no-sandbox)" : `sandbox: ${context.sandbox}`,
   ].join("\n");
-  return { file, score: total, max_score: maxScore, output, tests, tampering, warnings, events: result.events, sandbox: context.sandbox };
+  const { events } = result;
+  const sandbox = context.sandbox;
+  return { file, score: total, max_score: maxScore, output, tests, tampering, warnings, events, sandbox };
 }
 
 function verb(status: string): string {
@@ -181,7 +198,8 @@ function verb(status: string): string {
 
 /** The executed notebook for the instructor: without the prelude, tests shown as the instructor wrote them. */
 export function gradedNotebook(restored: Restored, prepared: Prepared, executed: INotebookContent): INotebookContent {
-  const cells = executed.cells.map((c, i) => (prepared.kinds[i] === "test" ? { ...c, source: cellSource(restored.slots[prepared.slots[i]].cell) } : c));
+  const asWritten = (i: number) => cellSource(restored.slots[prepared.slots[i]].cell);
+  const cells = executed.cells.map((c, i) => (prepared.kinds[i] === "test" ? { ...c, source: asWritten(i) } : c));
   return { ...executed, cells: cells.slice(1) };
 }
 
@@ -191,7 +209,9 @@ export function table(report: Report): string {
   rows.push(["total", `${report.score}`, `${report.max_score}`, "", ""]);
   const head = ["grade_id", "points", "max", "status", "note"];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => Math.min(r[c].length, c === 4 ? 70 : 40))));
-  const fmt = (r: string[]) => r.map((v, c) => (c === 1 || c === 2 ? v.padStart(widths[c]) : v.slice(0, c === 4 ? 70 : 40).padEnd(widths[c]))).join("  ").trimEnd();
+  const cellText = (v: string, c: number) =>
+    (c === 1 || c === 2 ? v.padStart(widths[c]) : v.slice(0, c === 4 ? 70 : 40).padEnd(widths[c]));
+  const fmt = (r: string[]) => r.map(cellText).join("  ").trimEnd();
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
   return [fmt(head), rule, ...rows.slice(0, -1).map(fmt), rule, fmt(rows[rows.length - 1])].join("\n");
 }
