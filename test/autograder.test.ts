@@ -25,7 +25,8 @@ interface Results {
 mkdirSync(BUILD, { recursive: true });
 const dir = mkdtempSync(join(BUILD, "autograder-test-"));
 const source = join(dir, "source"); // shared by every case's /autograder, as Gradescope's image holds it once
-const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "gradescope-results.schema.json"), "utf8")));
+const SCHEMA = join(ROOT, "test", "fixtures", "gradescope-results.schema.json");
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(SCHEMA, "utf8")) as object);
 const PDF = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /** The uploads, each graded in its own /autograder root: file name -> content (a path to copy, or text). */
@@ -44,7 +45,8 @@ let setup: { status: number | null; stdout: string; stderr: string };
 /** run_autograder as Gradescope runs it (as root, working directory /autograder), for one case's root. */
 function runAutograder(root: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(source, "run_autograder"), [], { cwd: root, env: { ...process.env, AUTOGRADER_ROOT: root }, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { ...process.env, AUTOGRADER_ROOT: root };
+    const child = spawn(join(source, "run_autograder"), [], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -56,8 +58,8 @@ function runAutograder(root: string): Promise<{ status: number | null; stdout: s
 
 beforeAll(async () => {
   submission(INSTRUCTOR, dir, "blank.ipynb", () => undefined, false);
-  const built = spawnSync(join(NODE_MODULES, ".bin", "ts-node"), ["--transpile-only", "scripts/autograder.ts", INSTRUCTOR, "--out", dir],
-    { cwd: ROOT, encoding: "utf8" });
+  const args = ["--transpile-only", "scripts/autograder.ts", INSTRUCTOR, "--out", dir];
+  const built = spawnSync(join(NODE_MODULES, ".bin", "ts-node"), args, { cwd: ROOT, encoding: "utf8" });
   expect(built.status, built.stderr).toBe(0);
   mkdirSync(source);
   const unzip = spawnSync("unzip", ["-q", join(dir, `${NAME}.zip`), "-d", source], { encoding: "utf8" });
@@ -97,7 +99,7 @@ afterEach((context) => {
 const get = (name: string): Results => results.get(name) as Results;
 
 describe("npm run autograder", () => {
-  test("the zip has setup.sh and run_autograder (executable) at its root; setup makes the instructor's copy root's alone", () => {
+  test("setup.sh and run_autograder at the zip's root, executable; the instructor's copy root's alone", () => {
     const mode = (path: string) => statSync(join(source, path)).mode & 0o777;
     expect(mode("setup.sh") & 0o111).toBe(0o111);
     expect(mode("run_autograder") & 0o111).toBe(0o111);
@@ -120,7 +122,8 @@ describe("npm run autograder", () => {
   test("hidden tests report in entries of their own, hidden from students; visible entries never show them", () => {
     const tests = get("instructor").tests;
     expect(tests.filter((t) => t.visibility === "visible").map((t) => t.name)).toContain("tile-tests");
-    expect(tests.find((t) => t.name === "tile-tests (hidden tests)")).toMatchObject({ visibility: "hidden", max_score: 0, status: "passed" });
+    const hidden = tests.find((t) => t.name === "tile-tests (hidden tests)");
+    expect(hidden).toMatchObject({ visibility: "hidden", max_score: 0, status: "passed" });
     expect(tests.reduce((s, t) => s + t.max_score, 0)).toBe(100);
   });
 
@@ -132,7 +135,8 @@ describe("npm run autograder", () => {
 
   test("two notebooks, none, a PDF or a PDF named .ipynb: score 0 and a result that says what to upload", () => {
     const upload = `upload your homework notebook (${NAME}.ipynb) as a single .ipynb file`;
-    expect(get("two").output).toBe(`2 notebooks in your submission (${NAME}.ipynb, scratch.ipynb): ${upload}, and nothing else`);
+    const two = `2 notebooks in your submission (${NAME}.ipynb, scratch.ipynb)`;
+    expect(get("two").output).toBe(`${two}: ${upload}, and nothing else`);
     expect(get("none").output).toBe(`no notebook in your submission (it is empty): ${upload}`);
     expect(get("pdf").output).toBe(`no notebook in your submission (found hw1.pdf): ${upload}`);
     expect(get("pdfNamedIpynb").output).toContain(`${NAME}.ipynb: not a notebook: the file is not valid JSON`);

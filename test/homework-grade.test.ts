@@ -21,7 +21,8 @@ const POINTS: Record<string, number> = {
 
 interface GradedTest { name: string; score: number; max_score: number; status: string; output: string }
 interface Graded {
-  file: string; score: number; max_score: number; output: string; tests: GradedTest[]; tampering: string[]; warnings: string[]; sandbox: string; error?: string;
+  file: string; score: number; max_score: number; output: string; tests: GradedTest[]; tampering: string[];
+  warnings: string[]; sandbox: string; error?: string;
 }
 
 mkdirSync(join(ROOT, "build"), { recursive: true }); // a clean clone has no build/ yet
@@ -99,8 +100,8 @@ beforeAll(() => {
   });
 
   const started = Date.now();
-  const run = grade(["--json", "--jobs", "2", "--timeout", "20", "--grace", "5", "--out", join(dir, "grades"), "--csv", join(dir, "grades.csv"),
-    ...Object.values(submissions)]);
+  const run = grade(["--json", "--jobs", "2", "--timeout", "20", "--grace", "5", "--out", join(dir, "grades"),
+    "--csv", join(dir, "grades.csv"), ...Object.values(submissions)]);
   gradeRun = { ...run, seconds: (Date.now() - started) / 1000 };
   expect(run.status, run.stderr).toBe(0);
   const parsed = JSON.parse(run.stdout) as Graded[];

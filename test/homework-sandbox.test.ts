@@ -7,7 +7,9 @@
 // the blank copy to 0 in the default sandbox.)
 import type { ICodeCell, INotebookContent, IStream } from "@jupyterlab/nbformat";
 import { createHash } from "crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
+import {
+  existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from "fs";
 import { Server, createServer } from "net";
 import { join, relative } from "path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -19,7 +21,10 @@ import { GradeRun, addCellAfter, cellOf, grade, gradeAsync, submission, setAnswe
 const INSTRUCTOR = join(HOMEWORK, "hw1-max-softmax-conv.ipynb");
 const MEMORY_MB = 1024;
 
-interface Graded { file: string; score: number; max_score: number; output: string; sandbox: string; tests: { name: string; score: number }[] }
+interface Graded {
+  file: string; score: number; max_score: number; output: string; sandbox: string;
+  tests: { name: string; score: number }[];
+}
 
 mkdirSync(BUILD, { recursive: true });
 const dir = mkdtempSync(join(BUILD, "sandbox-test-"));
@@ -44,25 +49,32 @@ function digest(root: string, contents: boolean): string {
   return hash.digest("hex");
 }
 const snapshot = () => ({
-  homework: digest(HOMEWORK, true), dist: digest(DIST, true), nodeModules: digest(NODE_MODULES, false), others: digest(others, true),
+  homework: digest(HOMEWORK, true), dist: digest(DIST, true), nodeModules: digest(NODE_MODULES, false),
+  others: digest(others, true),
 });
 
 /** Attacks on files: reads by relative and absolute path and a search of /, then writes; printed as ATTACK lines. */
 function fileAttacks(): string {
-  const reads = [INSTRUCTOR, join(ROOT, "src", "index.ts"), join(ROOT, "scripts", "lib", "homework", "grader.ts"), join(BUILD, "grades"),
-    others, join(others, "blank.ipynb"), outNs];
-  const writes = [join(DIST, "index.js"), join(DIST, "evil.js"), join(NODE_MODULES, "tslab", "package.json"), join(NODE_MODULES, "evil.js"),
-    join(HOMEWORK, "evil.ipynb"), INSTRUCTOR, join(BUILD, "grades", "evil.results.json"), join(others, "other.results.json"), join(ROOT, "package.json")];
+  const reads = [INSTRUCTOR, join(ROOT, "src", "index.ts"), join(ROOT, "scripts", "lib", "homework", "grader.ts"),
+    join(BUILD, "grades"), others, join(others, "blank.ipynb"), outNs];
+  const writes = [join(DIST, "index.js"), join(DIST, "evil.js"), join(NODE_MODULES, "tslab", "package.json"),
+    join(NODE_MODULES, "evil.js"), join(HOMEWORK, "evil.ipynb"), INSTRUCTOR, join(BUILD, "grades", "evil.results.json"),
+    join(others, "other.results.json"), join(ROOT, "package.json")];
+  const relativeTargets = [JSON.stringify(INSTRUCTOR), '"../homework/hw1-max-softmax-conv.ipynb"'];
   return `(() => {
   const fs = require("fs") as typeof import("fs");
   const path = require("path") as typeof import("path");
   const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e);
   const read = (p: string) => {
-    try { return fs.statSync(p).isDirectory() ? "ok, lists " + fs.readdirSync(p).length : "ok, read " + fs.readFileSync(p).length; } catch (e) { return code(e); }
+    try {
+      if (fs.statSync(p).isDirectory()) return "ok, lists " + fs.readdirSync(p).length;
+      return "ok, read " + fs.readFileSync(p).length;
+    } catch (e) { return code(e); }
   };
   // The grader's own files for this run: the connection file's folder is on the kernel's command line.
   const connection = process.argv.find((a) => a.endsWith(".json")) ?? "/nowhere";
-  const targets = [...${JSON.stringify(reads)}, path.relative(process.cwd(), ${JSON.stringify(INSTRUCTOR)}), "../homework/hw1-max-softmax-conv.ipynb",
+  const targets = [...${JSON.stringify(reads)}, path.relative(process.cwd(), ${relativeTargets[0]}),
+    ${relativeTargets[1]},
     path.join(path.dirname(path.dirname(connection)), "private", "run.ipynb")];
   for (const p of targets) console.log("ATTACK read " + p + ": " + read(p));
   const found: string[] = [];
@@ -73,7 +85,8 @@ function fileAttacks(): string {
     for (const e of entries) {
       if (++seen > 300000 || depth > 12) return;
       const full = path.join(d, e.name);
-      if (e.isDirectory()) { if (!["/proc", "/sys", "/dev"].includes(full) && e.name !== "node_modules") walk(full, depth + 1); }
+      const skip = ["/proc", "/sys", "/dev"].includes(full) || e.name === "node_modules";
+      if (e.isDirectory()) { if (!skip) walk(full, depth + 1); }
       else if (/\\.ipynb$|results\\.json$/.test(e.name)) found.push(full);
     }
   };
@@ -91,9 +104,11 @@ function fileAttacks(): string {
 /** A detached child in its own session that outlives its cell unless killed, then rewrites results files. */
 const setsidAttack = (): string => `(() => {
   const { spawn } = require("child_process") as typeof import("child_process");
-  const rewrite = "for f in $(find / -name '*.results.json' 2>/dev/null) ${join(others, "other.results.json")}; do echo hacked > $f; done";
+  const files = "$(find / -name '*.results.json' 2>/dev/null) ${join(others, "other.results.json")}";
+  const rewrite = "for f in " + files + "; do echo hacked > $f; done";
   for (const wait of ["2", "600"]) {
-    spawn("setsid", ["sh", "-c", "sleep " + wait + "; " + rewrite + " # ${MARKER}"], { detached: true, stdio: "ignore" }).unref();
+    const script = "sleep " + wait + "; " + rewrite + " # ${MARKER}";
+    spawn("setsid", ["sh", "-c", script], { detached: true, stdio: "ignore" }).unref();
   }
   console.log("ATTACK setsid: started");
 })();
@@ -102,8 +117,9 @@ const setsidAttack = (): string => `(() => {
 /** A TCP connection to a port the test listens on (from a child process, so the answer cell stays synchronous). */
 const tcpAttack = (port: number): string => `(() => {
   const { execFileSync } = require("child_process") as typeof import("child_process");
-  const probe = "const s = require('net').connect(${port}, '127.0.0.1'); s.on('connect', () => { console.log('connected'); process.exit(0); });" +
-    "s.on('error', (e) => { console.log(e.code); process.exit(0); }); setTimeout(() => { console.log('timeout'); process.exit(0); }, 5000);";
+  const probe = "const say = (w) => { console.log(w); process.exit(0); };" +
+    "const s = require('net').connect(${port}, '127.0.0.1'); s.on('connect', () => say('connected'));" +
+    "s.on('error', (e) => say(e.code)); setTimeout(() => say('timeout'), 5000);";
   console.log("ATTACK tcp: " + execFileSync(process.execPath, ["-e", probe]).toString().trim());
 })();
 `;
@@ -117,14 +133,17 @@ const floodAttack = `(() => {
 const forkAttack = `(() => {
   const { execFileSync } = require("child_process") as typeof import("child_process");
   const loop = "i=0; while [ $i -lt 5000 ]; do sleep 600 >/dev/null 2>&1 & i=$((i+1)); done; echo spawned $i";
-  try { console.log("ATTACK fork: " + execFileSync("sh", ["-c", loop], { stdio: ["ignore", "pipe", "pipe"] }).toString().trim()); }
+  try { console.log("ATTACK fork: " + execFileSync("sh", ["-c", loop], { stdio: "pipe" }).toString().trim()); }
   catch (e) { console.log("ATTACK fork: " + String((e as { stderr?: Buffer }).stderr ?? e).trim().split("\\n")[0]); }
 })();
 `;
 
 const bufferAttack = `(() => {
   const keep: Float64Array[] = [];
-  try { for (let i = 0; i < 1000; i++) keep.push(new Float64Array(1 << 24)); console.log("ATTACK buffers: allocated everything"); }
+  try {
+    for (let i = 0; i < 1000; i++) keep.push(new Float64Array(1 << 24));
+    console.log("ATTACK buffers: allocated everything");
+  }
   catch (e) { console.log("ATTACK buffers: " + (e as Error).message + " after " + keep.length * 128 + " MB"); }
 })();
 `;
@@ -142,13 +161,19 @@ let before: ReturnType<typeof snapshot>;
 let after: ReturnType<typeof snapshot>;
 let lingering: string[] = [];
 
+/** A results.json the grader wrote. */
+const resultsOf = (out: string, name: string): { extra_data: object; output: string } =>
+  JSON.parse(readFileSync(join(out, `${name}.results.json`), "utf8")) as { extra_data: object; output: string };
+
 /** The text outputs of a graded notebook's cells. */
 function printed(out: string, name: string): string {
   const nb = JSON.parse(readFileSync(join(out, `${name}.graded.ipynb`), "utf8")) as INotebookContent;
   return nb.cells.filter((c) => c.cell_type === "code")
-    .flatMap((c) => (c as ICodeCell).outputs.filter((o) => o.output_type === "stream").map((o) => joinLines((o as IStream).text))).join("");
+    .flatMap((c) => (c as ICodeCell).outputs.filter((o) => o.output_type === "stream"))
+    .map((o) => joinLines((o as IStream).text)).join("");
 }
-const attackLines = (text: string, kind: string): string[] => text.split("\n").filter((l) => l.startsWith(`ATTACK ${kind}`));
+const attackLines = (text: string, kind: string): string[] =>
+  text.split("\n").filter((l) => l.startsWith(`ATTACK ${kind}`));
 
 /** What the search of / found of the project outside node_modules (the instructor's copy, submissions, results). */
 function outsiders(text: string): string[] {
@@ -183,8 +208,9 @@ beforeAll(async () => {
     setAnswer(nb, "softmax", setsidAttack() + joinLines(cellOf(nb, "softmax").source));
     setAnswer(nb, "logsoftmax", tcpAttack(port) + joinLines(cellOf(nb, "logsoftmax").source));
     setAnswer(nb, "cross-entropy", floodAttack + joinLines(cellOf(nb, "cross-entropy").source));
-    addCellAfter(nb, "softmax-gate", 'console.log("bonus");',
-      { nbgrader: { schema_version: 3, grade: true, solution: false, locked: true, grade_id: "bonus-tests", points: 1000 } });
+    const claim = { schema_version: 3, grade: true, solution: false, locked: true, grade_id: "bonus-tests",
+      points: 1000 };
+    addCellAfter(nb, "softmax-gate", 'console.log("bonus");', { nbgrader: claim });
     nb.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" };
     nb.metadata.language_info = { name: "python" };
   });
@@ -206,7 +232,9 @@ beforeAll(async () => {
   Object.assign(runs, { namespaces, user, wall });
   for (const [mode, run] of Object.entries(runs)) {
     expect(run.status, `${mode}: ${run.stderr}`).toBe(0);
-    for (const r of JSON.parse(run.stdout) as Graded[]) reports.set(`${mode}:${r.file.startsWith(dir) ? relative(dir, r.file) : r.file}`, r);
+    for (const r of JSON.parse(run.stdout) as Graded[]) {
+      reports.set(`${mode}:${r.file.startsWith(dir) ? relative(dir, r.file) : r.file}`, r);
+    }
   }
   console.log(`graded in ${Object.entries(runs).map(([m, r]) => `${m} ${r.seconds.toFixed(0)} s`).join(", ")}`);
 }, 15 * 60_000);
@@ -232,7 +260,7 @@ describe("the sandbox (namespaces)", () => {
     expect(report("namespaces:files.ipynb").score).toBe(100);
     expect(report("namespaces:resources.ipynb").score).toBe(100);
     expect(report("namespaces:files.ipynb").sandbox).toBe("namespaces");
-    const results = JSON.parse(readFileSync(join(outNs, "files.results.json"), "utf8")) as { extra_data: unknown; output: string };
+    const results = resultsOf(outNs, "files");
     expect(results.extra_data).toMatchObject({ sandbox: "namespaces" });
     expect(results.output).toContain("sandbox: namespaces");
   });
@@ -246,7 +274,7 @@ describe("the sandbox (namespaces)", () => {
     expect(text).not.toContain("BEGIN HIDDEN TESTS");
   });
 
-  test("writes into dist/, node_modules/, homework/, build/grades/ and other results fail; their hashes are unchanged", () => {
+  test("writes into dist/, node_modules/, homework/, build/grades/, other results fail; nothing changes", () => {
     const writes = attackLines(printed(outNs, "files"), "write");
     expect(writes.length).toBe(9);
     for (const line of writes) expect(line, line).toMatch(/: (EROFS|ENOENT|EACCES)$/);
@@ -270,7 +298,9 @@ describe("the sandbox (namespaces)", () => {
     expect(line).toMatch(/Array buffer allocation failed after \d+ MB/);
     expect(Number(/after (\d+) MB/.exec(line)?.[1])).toBeLessThan(MEMORY_MB);
     const output = report("namespaces:resources.ipynb").output;
-    expect(output).toMatch(new RegExp(`kernel: your cell \\d+ hit the ${MEMORY_MB} MB memory limit or left the kernel holding most of it; the kernel was restarted`));
+    const restarted = `hit the ${MEMORY_MB} MB memory limit or left the kernel holding most of it; ` +
+      "the kernel was restarted";
+    expect(output).toMatch(new RegExp(`kernel: your cell \\d+ ${restarted}`));
     expect(output).toContain(`kernel: the kernel exceeded the ${MEMORY_MB} MB memory limit while running your cell`);
   });
 
@@ -299,10 +329,12 @@ describe("the sandbox (user boundary, where namespaces are missing)", () => {
     expect(files.score).toBe(100);
     expect(files.sandbox).toBe("user");
     const text = printed(outUser, "files");
-    for (const line of [...attackLines(text, "read"), ...attackLines(text, "write")]) expect(line, line).toMatch(/: (EROFS|ENOENT|EACCES)$/);
+    for (const line of [...attackLines(text, "read"), ...attackLines(text, "write")]) {
+      expect(line, line).toMatch(/: (EROFS|ENOENT|EACCES)$/);
+    }
     expect(outsiders(text)).toEqual([]);
     expect(attackLines(text, "setsid")).toEqual(["ATTACK setsid: started"]);
-    expect(JSON.parse(readFileSync(join(outUser, "files.results.json"), "utf8")).extra_data).toMatchObject({ sandbox: "user" });
+    expect(resultsOf(outUser, "files").extra_data).toMatchObject({ sandbox: "user" });
   });
 });
 
@@ -318,7 +350,6 @@ describe("limits", () => {
     writeFileSync(bad, "{");
     const run = grade(["--no-sandbox", "--instructor", INSTRUCTOR, "--out", join(dir, "grades-none"), bad]);
     expect(run.stderr).toContain("WARNING: --no-sandbox");
-    const results = JSON.parse(readFileSync(join(dir, "grades-none", "not-json.results.json"), "utf8")) as { extra_data: object };
-    expect(results.extra_data).toMatchObject({ sandbox: "none" });
+    expect(resultsOf(join(dir, "grades-none"), "not-json").extra_data).toMatchObject({ sandbox: "none" });
   }, 120_000);
 });

@@ -170,7 +170,8 @@ describe("the grader's rewrite of a test cell", () => {
   test("the prelude is the compiled module, configured for this run, and holds no token", () => {
     const text = preludeCell({ holder: secrets.holder, tokenFile: "/tmp/tokens", modules: ["assert", "minitorch-ts"] });
     expect(text.split("\n")[0]).toBe("// @ts-nocheck");
-    expect(text).toContain(JSON.stringify({ holder: secrets.holder, tokenFile: "/tmp/tokens", modules: ["assert", "minitorch-ts"] }));
+    const config = { holder: secrets.holder, tokenFile: "/tmp/tokens", modules: ["assert", "minitorch-ts"] };
+    expect(text).toContain(JSON.stringify(config));
     expect(text).not.toContain(secrets.tokens.get("t-tests")); // tokens live only in their test cells
   });
 
@@ -194,14 +195,20 @@ describe("the grader's rewrite of a test cell", () => {
 });
 
 describe("Gradescope's results.json", () => {
-  const schema = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "gradescope-results.schema.json"), "utf8")) as object;
+  const schemaFile = join(ROOT, "test", "fixtures", "gradescope-results.schema.json");
+  const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as object;
   const validate = new Ajv({ allErrors: true }).compile(schema);
-  const base = { file: "s.ipynb", output: "40 / 60 points", execution_time: 12.4, tampering: [], warnings: [], events: [], sandbox: "namespaces" as const };
+  const base = {
+    file: "s.ipynb", output: "40 / 60 points", execution_time: 12.4, tampering: [], warnings: [], events: [],
+    sandbox: "namespaces" as const,
+  };
   const report: Report = {
     ...base, score: 40, max_score: 60, tests: [
       { name: "a-tests", score: 20, max_score: 20, status: "passed", output: "passed", hidden: "after_due_date" },
-      { name: "b-tests", score: 0, max_score: 20, status: "failed", output: "AssertionError: ties go to the first", failedIn: "hidden", hidden: "hidden" },
-      { name: "c-tests", score: 0, max_score: 10, status: "failed", output: "AssertionError: wrong shape", failedIn: "visible", hidden: "hidden" },
+      { name: "b-tests", score: 0, max_score: 20, status: "failed", output: "AssertionError: ties go to the first",
+        failedIn: "hidden", hidden: "hidden" },
+      { name: "c-tests", score: 0, max_score: 10, status: "failed", output: "AssertionError: wrong shape",
+        failedIn: "visible", hidden: "hidden" },
       { name: "d-tests", score: 10, max_score: 10, status: "passed", output: "passed" },
     ],
   };
@@ -213,20 +220,25 @@ describe("Gradescope's results.json", () => {
     expect(results.execution_time).toBe(12);
   });
 
-  test("hidden tests report in a 0-point entry of their own, as visible as the cell's metadata says; never in the test's entry", () => {
+  test("hidden tests report in a 0-point entry of their own, as visible as the cell's metadata says", () => {
     const entry = (name: string) => results.tests.find((t) => t.name === name);
-    expect(entry("a-tests (hidden tests)")).toEqual({ name: "a-tests (hidden tests)", score: 0, max_score: 0, status: "passed", output: "passed", visibility: "after_due_date" });
+    expect(entry("a-tests (hidden tests)")).toEqual({
+      name: "a-tests (hidden tests)", score: 0, max_score: 0, status: "passed", output: "passed", visibility: "after_due_date",
+    });
     expect(entry("b-tests")?.output).toBe("passed the visible tests; failed a hidden test.");
-    expect(entry("b-tests (hidden tests)")).toMatchObject({ status: "failed", output: "AssertionError: ties go to the first", visibility: "hidden" });
+    const hiddenB = { status: "failed", output: "AssertionError: ties go to the first", visibility: "hidden" };
+    expect(entry("b-tests (hidden tests)")).toMatchObject(hiddenB);
     expect(entry("c-tests")?.output).toBe("AssertionError: wrong shape");
     expect(entry("c-tests (hidden tests)")?.output).toBe("not run: the visible tests failed first.");
     expect(entry("d-tests (hidden tests)")).toBeUndefined();
-    expect(results.tests.filter((t) => !t.name.endsWith("(hidden tests)")).every((t) => t.visibility === "visible")).toBe(true);
+    const own = results.tests.filter((t) => !t.name.endsWith("(hidden tests)"));
+    expect(own.every((t) => t.visibility === "visible")).toBe(true);
   });
 
   test("lint checks the hidden-tests option", () => {
     const nb = JSON.parse(JSON.stringify(readHomework(INSTRUCTOR))) as INotebookContent;
     nb.cells[4].metadata.gradescope = { hidden_tests_visibility: "after" };
-    expect(lint(nb, "hw.ipynb")).toEqual(['hw.ipynb, cell 4: gradescope.hidden_tests_visibility is "after", expected one of hidden, after_due_date, after_published']);
+    const expected = "expected one of hidden, after_due_date, after_published";
+    expect(lint(nb, "hw.ipynb")).toEqual([`hw.ipynb, cell 4: gradescope.hidden_tests_visibility is "after", ${expected}`]);
   });
 });

@@ -23,13 +23,20 @@ export const setAnswer = (nb: INotebookContent, id: string, text: string): void 
 };
 
 /** Inserts a student's code cell after the cell with grade_id `id`. */
-export function addCellAfter(nb: INotebookContent, id: string, text: string, metadata: Record<string, unknown> = {}): void {
+export function addCellAfter(
+  nb: INotebookContent, id: string, text: string, metadata: Record<string, unknown> = {},
+): void {
   const i = nb.cells.indexOf(cellOf(nb, id));
-  nb.cells.splice(i + 1, 0, { cell_type: "code", id: `student-${i}-${nb.cells.length}`, metadata, source: text, outputs: [], execution_count: null } as ICell);
+  const id_ = `student-${i}-${nb.cells.length}`;
+  const cell = { cell_type: "code", id: id_, metadata, source: text, outputs: [], execution_count: null };
+  nb.cells.splice(i + 1, 0, cell as ICell);
 }
 
-/** The student version of `instructor` with its answers typed in (or left blank), `edit` applied, written to dir/name. */
-export function submission(instructor: string, dir: string, name: string, edit: (nb: INotebookContent) => void, answered = true): string {
+/** The student version of `instructor` with its answers typed in (or left blank), `edit` applied, written to
+ * dir/name. */
+export function submission(
+  instructor: string, dir: string, name: string, edit: (nb: INotebookContent) => void, answered = true,
+): string {
   const { notebook, released } = loadAssignment(instructor);
   const nb = JSON.parse(JSON.stringify(released)) as INotebookContent;
   for (const cell of nb.cells) {
@@ -50,11 +57,12 @@ export interface GradeRun {
 }
 
 const TS_NODE = join(ROOT, "node_modules", ".bin", "ts-node");
+const GRADE = ["--transpile-only", "scripts/grade.ts"];
 
 /** Runs the grader script directly (no npm banner), waiting. */
 export function grade(args: readonly string[]): GradeRun {
   const started = Date.now();
-  const run = spawnSync(TS_NODE, ["--transpile-only", "scripts/grade.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+  const run = spawnSync(TS_NODE, [...GRADE, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
 }
 
@@ -62,7 +70,7 @@ export function grade(args: readonly string[]): GradeRun {
 export function gradeAsync(args: readonly string[]): Promise<GradeRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(TS_NODE, ["--transpile-only", "scripts/grade.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(TS_NODE, [...GRADE, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
