@@ -53,6 +53,8 @@ function diagnosticLine(d: Diagnostic): string {
 export class CellSession {
   private readonly exports = cellExports();
   private readonly maps = new Map<number, CellMaps>();
+  /** Each run's first line of code, to name the cell an error came from. */
+  private readonly firstLines = new Map<number, string>();
   private prevDecl = "";
   private runs = 0;
 
@@ -75,6 +77,7 @@ export class CellSession {
       return false;
     }
     if (maps !== null) this.maps.set(run, maps);
+    this.firstLines.set(run, code.split("\n").find((line) => line.trim() !== "")?.trim() ?? "");
     if (converted.output) {
       const prefix = converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ";
       try {
@@ -130,7 +133,9 @@ export class CellSession {
       const [from, line, column] = [Number(match[1]), Number(match[2]), Number(match[3]) - 1];
       const cellLine = this.maps.get(from)?.cellLine(line, line === 1 ? column - prefixLength : column) ?? null;
       if (cellLine === null) continue;
-      const place = from === run ? `at line ${cellLine} of this cell` : `at line ${cellLine} of a cell run earlier`;
+      const first = this.firstLines.get(from) ?? "";
+      const cell = from === run ? "this cell" : `the cell ${JSON.stringify(first.length > 60 ? `${first.slice(0, 57)}...` : first)}`;
+      const place = `at line ${cellLine} of ${cell}`;
       if (!where.includes(place)) where.push(place);
     }
     out.error(name, message, [`${name}: ${message}`, ...where.map((w) => `    ${w}`)]);
