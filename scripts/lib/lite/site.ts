@@ -22,23 +22,16 @@ import { escapeHtml } from "../handouts/index-page";
 import { NotebookInfo, notebookInfo } from "../handouts/contents";
 import { HOMEWORK, loadAssignment } from "../homework/grader";
 import { kernelFiles } from "./kernel-files";
+import { FOLDERS, labLink } from "./links";
 
 export const FRONTEND = join(ROOT, "frontend", "lite");
 export const SITE = join(ROOT, "build", "lite");
-
-/** The folders of the site's file browser. */
-export const FOLDERS = { lectures: "lectures", homework: "homework" } as const;
 
 /** Package files the library reads through its platform seam (src/platform), served under packages/. */
 const PACKAGE_FILES = [
   ...Array.from({ length: 10 }, (_, d) => `mnist/src/digits/${d}.json`),
   "plotly.js-dist-min/plotly.min.js",
 ];
-
-/** The site-relative URL that opens a notebook of the site in the lab. */
-export function labLink(path: string): string {
-  return `lab/index.html?path=${encodeURIComponent(path)}`;
-}
 
 /** Installs frontend/lite's packages (npm ci) unless its node_modules matches its lockfile. */
 export function installFrontend(): void {
