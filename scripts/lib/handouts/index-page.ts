@@ -1,6 +1,7 @@
 /**
  * The handouts' table of contents: one entry per notebook with its title (linking the HTML handout), its
- * one-line summary and a link to the PDF. A small static page that needs no script and no network.
+ * one-line summary, a link to the PDF and one to run the lecture in the course's static site (`npm run lite`).
+ * A small static page that needs no script and no network.
  */
 import type { Handout } from "./build";
 
@@ -19,10 +20,11 @@ function megabytes(bytes: number): string {
 export function indexPage(handouts: readonly Handout[]): string {
   const entries = handouts.map((h) => {
     const pdf = h.pdf === null || h.pdfBytes === null ? "" : ` · <a class="pdf" href="${escapeHtml(encodeURI(h.pdf))}">PDF</a> <span class="size">(${megabytes(h.pdfBytes)})</span>`;
+    const live = h.live === null ? "" : ` · <a class="live" href="${escapeHtml(h.live)}">Run it in the browser</a>`;
     return `    <li>
       <a class="title" href="${escapeHtml(encodeURI(h.html))}">${escapeHtml(h.title)}</a>
       <p class="summary">${escapeHtml(h.summary)}</p>
-      <p class="links"><a href="${escapeHtml(encodeURI(h.html))}">HTML</a> <span class="size">(${megabytes(h.htmlBytes)}, ${h.plots} interactive figures)</span>${pdf}</p>
+      <p class="links"><a href="${escapeHtml(encodeURI(h.html))}">HTML</a> <span class="size">(${megabytes(h.htmlBytes)}, ${h.plots} interactive figures)</span>${pdf}${live}</p>
     </li>`;
   });
   return `<!DOCTYPE html>
