@@ -18,7 +18,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statS
 import { basename, dirname, join, relative } from "path";
 import { NOTEBOOKS, ROOT, run } from "../jupyter";
 import { listNotebooks, readNotebook } from "../notebook";
-import { escapeHtml } from "../handouts/index-page";
+import { escapeHtml, tocPage } from "../handouts/index-page";
 import { NotebookInfo, notebookInfo } from "../handouts/contents";
 import { HOMEWORK, loadAssignment } from "../homework/grader";
 import { kernelFiles } from "./kernel-files";
@@ -106,45 +106,16 @@ function settingsList(schemas: string): object[] {
 
 /** The site's table of contents: every lecture and homework, each opening in the lab. */
 export function sitePage(lectures: readonly SiteNotebook[], homework: readonly SiteNotebook[]): string {
-  const items = (notebooks: readonly SiteNotebook[]) =>
-    notebooks
-      .map((n) => `    <li><a class="title" href="${escapeHtml(labLink(n.path))}">${escapeHtml(n.title)}</a>\n      <p class="summary">${escapeHtml(n.summary)}</p></li>`)
-      .join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>minitorch-ts in the browser</title>
-<style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #fff; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
-  h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
-  h2 { font-size: 1.25rem; margin-top: 1.6rem; }
-  .lead { color: #555; margin-top: 0; }
-  ol { padding-left: 0; list-style: none; }
-  li { border-top: 1px solid #e3e3e3; padding: 0.7rem 0; }
-  a { color: #1565c0; text-decoration: none; }
-  a:hover { text-decoration: underline; }
-  .title { font-size: 1.1rem; font-weight: 600; }
-  .summary { margin: 0.25rem 0 0; }
-</style>
-</head>
-<body>
-<h1>minitorch-ts in the browser</h1>
-<p class="lead">Every lecture and homework runs here, in JupyterLab, with nothing installed: a TypeScript kernel runs the
-library in your browser. Edits are kept in this browser; use File &rarr; Download to keep a notebook or hand it in.
-<a href="${escapeHtml(labLink(""))}">Open the lab</a>.</p>
-<h2>Lectures</h2>
-<ol class="toc">
-${items(lectures)}
-</ol>
-<h2>Homework</h2>
-<ol class="toc">
-${items(homework)}
-</ol>
-</body>
-</html>
-`;
+  const entries = (notebooks: readonly SiteNotebook[]) =>
+    notebooks.map((n) => `      <a class="title" href="${escapeHtml(labLink(n.path))}">${escapeHtml(n.title)}</a>\n      <p class="summary">${escapeHtml(n.summary)}</p>`);
+  const lead =
+    "Every lecture and homework runs here, in JupyterLab, with nothing installed: a TypeScript kernel runs the library in " +
+    "your browser. Edits are kept in this browser; use File &rarr; Download to keep a notebook or hand it in. " +
+    `<a href="${escapeHtml(labLink(""))}">Open the lab</a>.`;
+  return tocPage("minitorch-ts in the browser", lead, [
+    { heading: "Lectures", entries: entries(lectures) },
+    { heading: "Homework", entries: entries(homework) },
+  ]);
 }
 
 /** The lab's page: the page config is computed from the page's own URL (so any path works), then the bundle loads. */
