@@ -41,12 +41,16 @@ async function main(): Promise<void> {
   const withoutMaps = folderBytes(out, (name) => !name.endsWith(".map"));
   console.log(
     `${relative(ROOT, out) || out}: ${lectures.length} lectures, ${homework.length} homework, ` +
-      `${megabytes(withoutMaps)} (${megabytes(all)} with source maps), in ${((Date.now() - started) / 1000).toFixed(0)} s. ` +
+      `${megabytes(withoutMaps)} (${megabytes(all)} with source maps), ` +
+      `in ${((Date.now() - started) / 1000).toFixed(0)} s. ` +
       `Serve the folder with any static server and open index.html.`,
   );
   if (values.serve) {
     const server = await serveSite(out, { isolated: values.isolated, port: Number(values.port) });
-    console.log(`serving ${relative(ROOT, out) || out} at ${server.url}index.html${values.isolated ? " (cross-origin isolated)" : ""}; Ctrl-C stops`);
+    console.log(
+      `serving ${relative(ROOT, out) || out} at ${server.url}index.html` +
+        `${values.isolated ? " (cross-origin isolated)" : ""}; Ctrl-C stops`,
+    );
   }
 }
 

@@ -15,9 +15,17 @@ function passes(fn: () => unknown): boolean {
   }
 }
 
-/** Values notebooks compare: nested arrays and objects of numbers (NaN, -0 included), strings, typed arrays, maps, sets. */
+/** Values notebooks compare: nested arrays and objects of numbers (NaN, -0 included), strings, typed arrays,
+ * maps, sets. */
 const value = fc.letrec((tie) => ({
-  leaf: fc.oneof(fc.double(), fc.integer({ min: -3, max: 3 }), fc.constantFrom(0, -0, NaN), fc.string({ maxLength: 2 }), fc.boolean(), fc.constant(null)),
+  leaf: fc.oneof(
+    fc.double(),
+    fc.integer({ min: -3, max: 3 }),
+    fc.constantFrom(0, -0, NaN),
+    fc.string({ maxLength: 2 }),
+    fc.boolean(),
+    fc.constant(null),
+  ),
   tree: fc.oneof(
     { depthSize: "small" },
     tie("leaf"),
@@ -73,10 +81,21 @@ describe("assert agrees with Node's", () => {
       ["other properties", { message: "something else" }],
     ];
     for (const [name, expected] of cases) {
-      const ours = passes(() => assert.throws(() => { throw thrown; }, expected as RegExp));
-      const node = passes(() => nodeAssert.throws(() => { throw thrown; }, expected as RegExp));
+      const ours = passes(() =>
+        assert.throws(() => {
+          throw thrown;
+        }, expected as RegExp),
+      );
+      const node = passes(() =>
+        nodeAssert.throws(() => {
+          throw thrown;
+        }, expected as RegExp),
+      );
       expect(ours, name).toBe(node);
-      expect(passes(() => assert.throws(() => 1, expected as RegExp)), `${name}, nothing thrown`).toBe(false);
+      expect(
+        passes(() => assert.throws(() => 1, expected as RegExp)),
+        `${name}, nothing thrown`,
+      ).toBe(false);
     }
   });
 
@@ -89,8 +108,16 @@ describe("assert agrees with Node's", () => {
       }
     })();
     expect(error).toBeInstanceOf(assert.AssertionError);
-    expect(error).toMatchObject({ name: "AssertionError", message: "one is not two", actual: 1, expected: 2, code: "ERR_ASSERTION" });
-    expect(() => assert.deepStrictEqual([1, [2]], [1, [3]])).toThrow(/actual: +\[ 1, \[ 2 \] \]\nexpected: \[ 1, \[ 3 \] \]/);
+    expect(error).toMatchObject({
+      name: "AssertionError",
+      message: "one is not two",
+      actual: 1,
+      expected: 2,
+      code: "ERR_ASSERTION",
+    });
+    expect(() => assert.deepStrictEqual([1, [2]], [1, [3]])).toThrow(
+      /actual: +\[ 1, \[ 2 \] \]\nexpected: \[ 1, \[ 3 \] \]/,
+    );
     expect(() => assert.ok(0)).toThrow(/falsy value: 0/);
     expect(() => assert.default(false, "default export")).toThrow("default export");
   });
@@ -98,6 +125,10 @@ describe("assert agrees with Node's", () => {
   test("rejects awaits a promise and validates its error", async () => {
     await assert.rejects(Promise.reject(new Error("late")), /late/);
     await expect(assert.rejects(Promise.resolve(1))).rejects.toThrow(/Missing expected rejection/);
-    await expect(assert.rejects(async () => { throw new Error("x"); }, TypeError)).rejects.toThrow(/instance of "TypeError"/);
+    await expect(
+      assert.rejects(async () => {
+        throw new Error("x");
+      }, TypeError),
+    ).rejects.toThrow(/instance of "TypeError"/);
   });
 });

@@ -60,14 +60,24 @@ afterAll(() => {
 
 describe("cells as tslab runs them", () => {
   test("const, let, functions and classes are seen by later cells; a cell may declare a name again", async () => {
-    expect((await run("const a = 2;\nlet b = 3;\nfunction twice(x: number): number { return 2 * x; }\nclass Box { constructor(readonly v: number) {} }")).ok).toBe(true);
+    expect(
+      (
+        await run(
+          "const a = 2;\nlet b = 3;\nfunction twice(x: number): number { return 2 * x; }\n" +
+            "class Box { constructor(readonly v: number) {} }",
+        )
+      ).ok,
+    ).toBe(true);
     expect((await run("b = b + twice(a);\nnew Box(b).v")).stdout).toBe("7\n");
     expect((await run("const a = 'again';\na")).stdout).toBe("again\n");
     expect((await run("a.toUpperCase()")).stdout).toBe("AGAIN\n");
   }, 60_000);
 
   test("top-level await, and the last value printed as console.log prints it", async () => {
-    const printed = await run("const late = await new Promise<number>((resolve) => setTimeout(() => resolve(41), 5));\n({ late: late + 1, list: [1, 'x'] })");
+    const printed = await run(
+      "const late = await new Promise<number>((resolve) => setTimeout(() => resolve(41), 5));\n" +
+        "({ late: late + 1, list: [1, 'x'] })",
+    );
     expect(printed).toMatchObject({ ok: true, stdout: `${format({ late: 42, list: [1, "x"] })}\n` });
     expect((await run("const nothing = undefined;\nnothing")).stdout).toBe("");
   }, 60_000);
@@ -80,20 +90,29 @@ describe("cells as tslab runs them", () => {
   }, 60_000);
 
   test("a run-time error names its message and the line of the cell, and the next cell still runs", async () => {
-    expect((await run("function check(x: number): void {\n  if (x > 1) throw new RangeError(`too big: ${x}`);\n}")).ok).toBe(true);
+    expect(
+      (await run("function check(x: number): void {\n  if (x > 1) throw new RangeError(`too big: ${x}`);\n}")).ok,
+    ).toBe(true);
     const printed = await run("const xs = [1, 2];\n\nxs.forEach(check);");
     expect(printed.ok).toBe(false);
     expect(printed.errors).toHaveLength(1);
     const [error] = printed.errors;
     expect(error).toMatchObject({ name: "RangeError", message: "too big: 2" });
-    expect(error.traceback).toEqual(["RangeError: too big: 2", "    at line 2 of the cell \"function check(x: number): void {\"", "    at line 3 of this cell"]);
+    expect(error.traceback).toEqual([
+      "RangeError: too big: 2",
+      '    at line 2 of the cell "function check(x: number): void {"',
+      "    at line 3 of this cell",
+    ]);
     // a failed cell's declarations are dropped, as in tslab
     expect((await run("xs")).stderr).toMatch(/Cannot find name 'xs'/);
     expect((await run("1 + 1")).stdout).toBe("2\n");
   }, 60_000);
 
   test("the library and assert import as in tslab; other modules are named as missing", async () => {
-    const printed = await run('import * as assert from "assert";\nimport { tensor } from "minitorch-ts";\nconst t = tensor([1, 2, 3]);\nassert.strictEqual(t.sum().item(), 6);\nt.shape');
+    const printed = await run(
+      'import * as assert from "assert";\nimport { tensor } from "minitorch-ts";\nconst t = tensor([1, 2, 3]);\n' +
+        "assert.strictEqual(t.sum().item(), 6);\nt.shape",
+    );
     expect(printed).toMatchObject({ ok: true, stdout: "[ 3 ]\n" });
     const failing = await run('assert.deepStrictEqual(t.shape, [4], "shape of t");');
     expect(failing.errors[0]).toMatchObject({ name: "AssertionError", message: "shape of t" });

@@ -54,8 +54,11 @@ interface NotebookRun {
 const report = {
   siteMB: 0,
   siteWithMapsMB: 0,
-  firstLoad: { notebookShownMs: 0, kernelReadyMs: 0 },
-  notebooks: {} as Record<string, { browserRunAllS: number; browserCellsS: number; tslabCellsS: number | null }>,
+  firstLoad: { notebookShownMs: 0, kernelReadyMs: 0, compilerReadyMs: 0 },
+  notebooks: {} as Record<
+    string,
+    { cells: number; browserRunAllS: number; browserCellsS: number; tslabCellsS: number | null }
+  >,
   mnistTrainingS: { browser: 0, tslab: null as number | null },
   isolated: { crossOriginIsolated: false, threads: 0, matmulMs: 0 },
   singleThread: { matmulMs: 0 },
@@ -66,7 +69,8 @@ let isolatedServer: SiteServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(join(SITE, "index.html"))) throw new Error("no site in build/lite: run `npm run lite` (npm test's pretest does)");
+  if (!existsSync(join(SITE, "index.html")))
+    throw new Error("no site in build/lite: run `npm run lite` (npm test's pretest does)");
   server = await serveSite(SITE);
   isolatedServer = await serveSite(SITE, { isolated: true });
   browser = await launchChromium();
@@ -94,8 +98,14 @@ async function waitForKernel(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
       type Message = { header: { msg_type: string }; parent_header: { msg_id?: string }; content: { code?: string } };
-      type Kernel = { status: string; anyMessage: { connect(fn: (sender: unknown, args: { direction: string; msg: Message }) => void): void } };
-      type Win = { jupyterapp?: { shell: { currentWidget: { sessionContext?: { session?: { kernel?: Kernel } } } | null } }; received?: unknown[] };
+      type Kernel = {
+        status: string;
+        anyMessage: { connect(fn: (sender: unknown, args: { direction: string; msg: Message }) => void): void };
+      };
+      type Win = {
+        jupyterapp?: { shell: { currentWidget: { sessionContext?: { session?: { kernel?: Kernel } } } | null } };
+        received?: unknown[];
+      };
       const win = window as unknown as Win;
       const kernel = win.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
       if (kernel?.status !== "idle") return false;
@@ -105,7 +115,12 @@ async function waitForKernel(page: Page): Promise<void> {
         kernel.anyMessage.connect((_, { direction, msg }) => {
           if (direction !== "recv") return;
           const type = msg.header.msg_type;
-          received.push({ at: Date.now(), type, parent: msg.parent_header.msg_id ?? "", code: type === "execute_input" ? msg.content.code : undefined });
+          received.push({
+            at: Date.now(),
+            type,
+            parent: msg.parent_header.msg_id ?? "",
+            code: type === "execute_input" ? msg.content.code : undefined,
+          });
         });
       }
       return true;
@@ -131,9 +146,20 @@ async function menu(page: Page, top: string, item: string): Promise<void> {
 async function waitForCells(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
-      const prompts = Array.from(document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt"), (p) => p.textContent ?? "");
-      const panel = (window as unknown as { jupyterapp: { shell: { currentWidget: { sessionContext: { session: { kernel: { status: string } } } } } } }).jupyterapp.shell.currentWidget;
-      return prompts.some((p) => /\[\d+\]/.test(p)) && !prompts.some((p) => p.includes("*")) && panel.sessionContext.session.kernel.status === "idle";
+      const prompts = Array.from(
+        document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt"),
+        (p) => p.textContent ?? "",
+      );
+      const panel = (
+        window as unknown as {
+          jupyterapp: { shell: { currentWidget: { sessionContext: { session: { kernel: { status: string } } } } } };
+        }
+      ).jupyterapp.shell.currentWidget;
+      return (
+        prompts.some((p) => /\[\d+\]/.test(p)) &&
+        !prompts.some((p) => p.includes("*")) &&
+        panel.sessionContext.session.kernel.status === "idle"
+      );
     },
     undefined,
     { timeout: RUN_TIMEOUT, polling: 500 },
@@ -142,7 +168,12 @@ async function waitForCells(page: Page): Promise<void> {
 
 /** The open notebook as the front end holds it (what File > Download saves). */
 function currentNotebook(page: Page): Promise<INotebookContent> {
-  return page.evaluate(() => (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { toJSON(): unknown } } } } } }).jupyterapp.shell.currentWidget.content.model.toJSON() as INotebookContent);
+  return page.evaluate(
+    () =>
+      (
+        window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { toJSON(): unknown } } } } } }
+      ).jupyterapp.shell.currentWidget.content.model.toJSON() as INotebookContent,
+  );
 }
 
 /** Per-cell timings from the kernel messages the page received (execute_input -> execute_reply). */
@@ -163,19 +194,34 @@ async function runAll(page: Page, name: string): Promise<NotebookRun> {
   await waitForCells(page);
   const runAllMs = Date.now() - started;
   const notebook = await currentNotebook(page);
-  const drawn = await page.$$eval(".jp-NotebookPanel:not(.lm-mod-hidden) .minitorch-plot", (plots) => plots.filter((p) => p.querySelector(".main-svg") !== null).length);
-  const figures = notebook.cells.flatMap((c) => (c.outputs as { data?: Record<string, unknown> }[] | undefined) ?? []).filter((o) => o.data?.[PLOTLY_MIME] !== undefined).length;
+  const drawn = await page.$$eval(
+    ".jp-NotebookPanel:not(.lm-mod-hidden) .minitorch-plot",
+    (plots) => plots.filter((p) => p.querySelector(".main-svg") !== null).length,
+  );
+  const figures = notebook.cells
+    .flatMap((c) => (c.outputs as { data?: Record<string, unknown> }[] | undefined) ?? [])
+    .filter((o) => o.data?.[PLOTLY_MIME] !== undefined).length;
   const shot = join(SCREENSHOTS, `${name.replace(/\.ipynb$/, "")}.png`);
   await page.screenshot({ path: shot });
   return { notebook, runAllMs, ...(await cellTimings(page)), figures, drawn, shot };
 }
 
-type Output = { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string; data?: Record<string, unknown> };
+type Output = {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  ename?: string;
+  evalue?: string;
+  data?: Record<string, unknown>;
+};
 const outputsOf = (cell: ICell): Output[] => (cell.outputs as Output[] | undefined) ?? [];
 const textOf = (o: Output): string => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? ""));
 /** Error and stderr outputs, as short strings for a failure message. */
 const failures = (nb: INotebookContent): string[] =>
-  nb.cells.flatMap(outputsOf).filter((o) => o.output_type === "error" || o.name === "stderr").map((o) => `${o.ename ?? o.name}: ${o.evalue ?? textOf(o)}`.slice(0, 300));
+  nb.cells
+    .flatMap(outputsOf)
+    .filter((o) => o.output_type === "error" || o.name === "stderr")
+    .map((o) => `${o.ename ?? o.name}: ${o.evalue ?? textOf(o)}`.slice(0, 300));
 
 /** Seconds between a cell's execute_input and execute_reply as nbclient recorded them in an executed notebook. */
 function recordedSeconds(cell: ICell): number {
@@ -190,15 +236,28 @@ describe("the site in a browser", () => {
     try {
       await page.goto(`${server.url}index.html`);
       const links = await page.$$eval("ol.toc a.title", (as) => as.map((a) => a.getAttribute("href") ?? ""));
-      expect(links).toEqual([...LECTURES.map((n) => labLink(`${FOLDERS.lectures}/${n}`)), labLink(`${FOLDERS.homework}/${HOMEWORK_FILE}`)]);
+      expect(links).toEqual([
+        ...LECTURES.map((n) => labLink(`${FOLDERS.lectures}/${n}`)),
+        labLink(`${FOLDERS.homework}/${HOMEWORK_FILE}`),
+      ]);
       // the first visit of the lab (nothing of it cached): the first link, with the app exposed to the test
       const started = Date.now();
+      const compiler = page.waitForEvent("console", {
+        predicate: (m) => m.text().startsWith("TypeScript kernel:"),
+        timeout: 180_000,
+      });
       await page.goto(new URL(`${links[0]}&exposeAppInBrowser`, page.url()).href);
       await page.waitForSelector(".jp-NotebookPanel .jp-CodeCell", { timeout: 120_000 });
       report.firstLoad.notebookShownMs = Date.now() - started;
       await waitForKernel(page);
       report.firstLoad.kernelReadyMs = Date.now() - started;
-      const path = await page.evaluate(() => (window as unknown as { jupyterapp: { shell: { currentWidget: { context: { path: string } } } } }).jupyterapp.shell.currentWidget.context.path);
+      // the kernel's worker loading TypeScript and starting tslab's converter
+      report.firstLoad.compilerReadyMs = Number(/ready in (\d+) ms/.exec((await compiler).text())?.[1] ?? Number.NaN);
+      const path = await page.evaluate(
+        () =>
+          (window as unknown as { jupyterapp: { shell: { currentWidget: { context: { path: string } } } } }).jupyterapp
+            .shell.currentWidget.context.path,
+      );
       expect(path).toBe(`${FOLDERS.lectures}/${LECTURES[0]}`);
       expect(log.blocked).toEqual([]);
       expect(log.errors).toEqual([]);
@@ -208,41 +267,55 @@ describe("the site in a browser", () => {
   }, 300_000);
 
   describe.each(LECTURES)("lecture %s", (name) => {
-    test("runs with Run All: every cell, no error, every figure drawn, the figures tslab draws", async () => {
-      const { context, page, log } = await openSite(server);
-      try {
-        await openNotebook(page, server, `${FOLDERS.lectures}/${name}`);
-        const run = await runAll(page, name);
-        const code = run.notebook.cells.filter((c) => c.cell_type === "code");
-        expect(failures(run.notebook), `errors in ${name} (screenshot ${run.shot})`).toEqual([]);
-        expect(code.filter((c) => c.execution_count === null).length, "cells that did not run").toBe(0);
-        expect(run.drawn, "figures drawn in the page").toBe(run.figures);
-        const executed = join(EXECUTED, name);
-        const inJupyter = existsSync(executed) ? readNotebook(executed) : null;
-        if (inJupyter !== null) {
-          const traces = (nb: INotebookContent) => nb.cells.flatMap(outputsOf).filter((o) => o.data?.[PLOTLY_MIME] !== undefined)
-            .map((o) => (o.data?.[PLOTLY_MIME] as { data: unknown[] }).data.length);
-          expect(traces(run.notebook), "traces per figure, as in Jupyter with tslab").toEqual(expectedPlots(inJupyter).map((p) => p.traces));
+    test(
+      "runs with Run All: every cell, no error, every figure drawn, the figures tslab draws",
+      async () => {
+        const { context, page, log } = await openSite(server);
+        try {
+          await openNotebook(page, server, `${FOLDERS.lectures}/${name}`);
+          const run = await runAll(page, name);
+          const code = run.notebook.cells.filter((c) => c.cell_type === "code");
+          expect(failures(run.notebook), `errors in ${name} (screenshot ${run.shot})`).toEqual([]);
+          expect(code.filter((c) => c.execution_count === null).length, "cells that did not run").toBe(0);
+          expect(run.drawn, "figures drawn in the page").toBe(run.figures);
+          const executed = join(EXECUTED, name);
+          const inJupyter = existsSync(executed) ? readNotebook(executed) : null;
+          if (inJupyter !== null) {
+            const traces = (nb: INotebookContent) =>
+              nb.cells
+                .flatMap(outputsOf)
+                .filter((o) => o.data?.[PLOTLY_MIME] !== undefined)
+                .map((o) => (o.data?.[PLOTLY_MIME] as { data: unknown[] }).data.length);
+            expect(traces(run.notebook), "traces per figure, as in Jupyter with tslab").toEqual(
+              expectedPlots(inJupyter).map((p) => p.traces),
+            );
+          }
+          if (code.some((c) => source(c).includes("plot.live(")))
+            expect(run.updates, "live figures redrawn in place").toBeGreaterThan(1);
+          const tslab =
+            inJupyter === null
+              ? null
+              : inJupyter.cells.filter((c) => c.cell_type === "code").reduce((s, c) => s + recordedSeconds(c), 0);
+          report.notebooks[name] = {
+            cells: run.cells.length,
+            browserRunAllS: run.runAllMs / 1000,
+            browserCellsS: run.cells.reduce((s, c) => s + c.ms, 0) / 1000,
+            tslabCellsS: tslab,
+          };
+          const training = run.cells.find((c) => c.code.includes("Training the CNN on MNIST"));
+          if (training !== undefined) {
+            report.mnistTrainingS.browser = training.ms / 1000;
+            const cell = inJupyter?.cells.find((c) => source(c).includes("Training the CNN on MNIST"));
+            report.mnistTrainingS.tslab = cell === undefined ? null : recordedSeconds(cell);
+          }
+          expect(log.blocked).toEqual([]);
+          expect(log.errors).toEqual([]);
+        } finally {
+          await context.close();
         }
-        if (code.some((c) => source(c).includes("plot.live("))) expect(run.updates, "live figures redrawn in place").toBeGreaterThan(1);
-        const tslab = inJupyter === null ? null : inJupyter.cells.filter((c) => c.cell_type === "code").reduce((s, c) => s + recordedSeconds(c), 0);
-        report.notebooks[name] = {
-          browserRunAllS: run.runAllMs / 1000,
-          browserCellsS: run.cells.reduce((s, c) => s + c.ms, 0) / 1000,
-          tslabCellsS: tslab,
-        };
-        const training = run.cells.find((c) => c.code.includes("Training the CNN on MNIST"));
-        if (training !== undefined) {
-          report.mnistTrainingS.browser = training.ms / 1000;
-          const cell = inJupyter?.cells.find((c) => source(c).includes("Training the CNN on MNIST"));
-          report.mnistTrainingS.tslab = cell === undefined ? null : recordedSeconds(cell);
-        }
-        expect(log.blocked).toEqual([]);
-        expect(log.errors).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    }, RUN_TIMEOUT + 300_000);
+      },
+      RUN_TIMEOUT + 300_000,
+    );
   });
 });
 
@@ -259,92 +332,129 @@ async function runEveryCell(page: Page): Promise<INotebookContent> {
     const next = notebook.cells.findIndex((c) => c.cell_type === "code" && c.execution_count === null);
     if (next < 0) return notebook;
     await page.evaluate((index) => {
-      (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { activeCellIndex: number } } } } }).jupyterapp.shell.currentWidget.content.activeCellIndex = index;
+      (
+        window as unknown as { jupyterapp: { shell: { currentWidget: { content: { activeCellIndex: number } } } } }
+      ).jupyterapp.shell.currentWidget.content.activeCellIndex = index;
     }, next);
     await menu(page, "Run", "Run Selected Cell and All Below");
   }
 }
 
 describe("the homework in the site", () => {
-  test("the student version runs, and each of its tests fails with \"not implemented\"", async () => {
-    const { context, page, log } = await openSite(server);
-    try {
-      await openNotebook(page, server, `${FOLDERS.homework}/${HOMEWORK_FILE}`);
-      const notebook = await runEveryCell(page);
-      await page.screenshot({ path: join(SCREENSHOTS, "homework-student.png") });
-      const tests = gradedTests(notebook);
-      expect(tests.length).toBeGreaterThan(0);
-      for (const cell of notebook.cells) {
-        const errors = outputsOf(cell).filter((o) => o.output_type === "error");
-        if (tests.includes(cell)) {
-          expect(errors.map((e) => e.evalue), `test ${nbgrader(cell)?.grade_id}`).toEqual([expect.stringContaining("not implemented")]);
-        } else {
-          expect(errors, `cell ${nbgrader(cell)?.grade_id ?? cell.id}`).toEqual([]);
-        }
-      }
-      expect(log.blocked).toEqual([]);
-      expect(log.errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }, RUN_TIMEOUT);
-
-  test("a copy solved in the site passes every test, and the downloaded notebook grades 100 with npm run grade", async () => {
-    const { notebook: instructor } = loadAssignment(join(HOMEWORK, HOMEWORK_FILE));
-    const answers = Object.fromEntries(
-      instructor.cells.filter((c) => nbgrader(c)?.solution === true)
-        .map((c) => [nbgrader(c)?.grade_id ?? "", source(c).split("\n").filter((l) => !/^\s*\/\/ (BEGIN|END) SOLUTION/.test(l)).join("\n")]),
-    );
-    const { context, page, log } = await openSite(server);
-    try {
-      await openNotebook(page, server, `${FOLDERS.homework}/${HOMEWORK_FILE}`);
-      // the student's typing: each answer cell's text replaced in the editor's model
-      const typed = await page.evaluate((byId) => {
-        type Cell = { model: { metadata: Record<string, unknown> | undefined; sharedModel: { setSource(text: string): void; getMetadata(): Record<string, unknown> } } };
-        const panel = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { widgets: Cell[] } } } } }).jupyterapp.shell.currentWidget;
-        let count = 0;
-        for (const cell of panel.content.widgets) {
-          const id = (cell.model.sharedModel.getMetadata().nbgrader as { grade_id?: string } | undefined)?.grade_id;
-          if (id !== undefined && id in byId) {
-            cell.model.sharedModel.setSource(byId[id]);
-            count++;
+  test(
+    'the student version runs, and each of its tests fails with "not implemented"',
+    async () => {
+      const { context, page, log } = await openSite(server);
+      try {
+        await openNotebook(page, server, `${FOLDERS.homework}/${HOMEWORK_FILE}`);
+        const notebook = await runEveryCell(page);
+        await page.screenshot({ path: join(SCREENSHOTS, "homework-student.png") });
+        const tests = gradedTests(notebook);
+        expect(tests.length).toBeGreaterThan(0);
+        for (const cell of notebook.cells) {
+          const errors = outputsOf(cell).filter((o) => o.output_type === "error");
+          if (tests.includes(cell)) {
+            expect(
+              errors.map((e) => e.evalue),
+              `test ${nbgrader(cell)?.grade_id}`,
+            ).toEqual([expect.stringContaining("not implemented")]);
+          } else {
+            expect(errors, `cell ${nbgrader(cell)?.grade_id ?? cell.id}`).toEqual([]);
           }
         }
-        return count;
-      }, answers);
-      expect(typed).toBe(Object.keys(answers).length);
-      const run = await runAll(page, "homework-solved");
-      expect(failures(run.notebook)).toEqual([]);
-      expect(run.notebook.cells.filter((c) => c.cell_type === "code" && c.execution_count === null)).toEqual([]);
+        expect(log.blocked).toEqual([]);
+        expect(log.errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    RUN_TIMEOUT,
+  );
 
-      const [download] = await Promise.all([page.waitForEvent("download"), menu(page, "File", "Download")]);
-      const dir = mkdtempSync(join(ROOT, "build", "lite-download-"));
-      const file = join(dir, download.suggestedFilename());
-      await download.saveAs(file);
-      // JupyterLite names the download after the notebook's path (homework/NAME -> homework_NAME); the
-      // grader finds the assignment all the same
-      expect(basename(file)).toBe(`${FOLDERS.homework}_${HOMEWORK_FILE}`);
-      const grader = spawnSync(join(ROOT, "node_modules", ".bin", "ts-node"), ["--transpile-only", "scripts/grade.ts", "--json", "--out", join(dir, "grades"), file], {
-        cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26,
-      });
-      expect(grader.status, grader.stderr).toBe(0);
-      const [graded] = JSON.parse(grader.stdout) as { score: number; max_score: number; tampering: string[] }[];
-      expect(graded.tampering).toEqual([]);
-      expect(graded.max_score).toBeGreaterThan(0);
-      expect(graded.score).toBe(graded.max_score);
-      expect(log.blocked).toEqual([]);
-      expect(log.errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }, RUN_TIMEOUT);
+  test(
+    "a copy solved in the site passes every test, and the downloaded notebook grades 100 with npm run grade",
+    async () => {
+      const { notebook: instructor } = loadAssignment(join(HOMEWORK, HOMEWORK_FILE));
+      const answers = Object.fromEntries(
+        instructor.cells
+          .filter((c) => nbgrader(c)?.solution === true)
+          .map((c) => [
+            nbgrader(c)?.grade_id ?? "",
+            source(c)
+              .split("\n")
+              .filter((l) => !/^\s*\/\/ (BEGIN|END) SOLUTION/.test(l))
+              .join("\n"),
+          ]),
+      );
+      const { context, page, log } = await openSite(server);
+      try {
+        await openNotebook(page, server, `${FOLDERS.homework}/${HOMEWORK_FILE}`);
+        // the student's typing: each answer cell's text replaced in the editor's model
+        const typed = await page.evaluate((byId) => {
+          type Cell = {
+            model: {
+              metadata: Record<string, unknown> | undefined;
+              sharedModel: { setSource(text: string): void; getMetadata(): Record<string, unknown> };
+            };
+          };
+          const panel = (
+            window as unknown as { jupyterapp: { shell: { currentWidget: { content: { widgets: Cell[] } } } } }
+          ).jupyterapp.shell.currentWidget;
+          let count = 0;
+          for (const cell of panel.content.widgets) {
+            const id = (cell.model.sharedModel.getMetadata().nbgrader as { grade_id?: string } | undefined)?.grade_id;
+            if (id !== undefined && id in byId) {
+              cell.model.sharedModel.setSource(byId[id]);
+              count++;
+            }
+          }
+          return count;
+        }, answers);
+        expect(typed).toBe(Object.keys(answers).length);
+        const run = await runAll(page, "homework-solved");
+        expect(failures(run.notebook)).toEqual([]);
+        expect(run.notebook.cells.filter((c) => c.cell_type === "code" && c.execution_count === null)).toEqual([]);
+
+        const [download] = await Promise.all([page.waitForEvent("download"), menu(page, "File", "Download")]);
+        const dir = mkdtempSync(join(ROOT, "build", "lite-download-"));
+        const file = join(dir, download.suggestedFilename());
+        await download.saveAs(file);
+        // JupyterLite names the download after the notebook's path (homework/NAME -> homework_NAME); the
+        // grader finds the assignment all the same
+        expect(basename(file)).toBe(`${FOLDERS.homework}_${HOMEWORK_FILE}`);
+        const grader = spawnSync(
+          join(ROOT, "node_modules", ".bin", "ts-node"),
+          ["--transpile-only", "scripts/grade.ts", "--json", "--out", join(dir, "grades"), file],
+          {
+            cwd: ROOT,
+            encoding: "utf8",
+            maxBuffer: 1 << 26,
+          },
+        );
+        expect(grader.status, grader.stderr).toBe(0);
+        const [graded] = JSON.parse(grader.stdout) as { score: number; max_score: number; tampering: string[] }[];
+        expect(graded.tampering).toEqual([]);
+        expect(graded.max_score).toBeGreaterThan(0);
+        expect(graded.score).toBe(graded.max_score);
+        expect(log.blocked).toEqual([]);
+        expect(log.errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    RUN_TIMEOUT,
+  );
 });
 
 /** Adds a code cell with `code` at the end of the open notebook, runs it through the UI, and returns its outputs. */
 async function runNewCell(page: Page, code: string, options: { wait?: boolean } = {}): Promise<Output[]> {
   const index = await page.evaluate((text) => {
-    type Notebook = { model: { sharedModel: { addCell(cell: { cell_type: string; source: string }): unknown; cells: unknown[] } }; activeCellIndex: number };
-    const notebook = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: Notebook } } } }).jupyterapp.shell.currentWidget.content;
+    type Notebook = {
+      model: { sharedModel: { addCell(cell: { cell_type: string; source: string }): unknown; cells: unknown[] } };
+      activeCellIndex: number;
+    };
+    const notebook = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: Notebook } } } })
+      .jupyterapp.shell.currentWidget.content;
     notebook.model.sharedModel.addCell({ cell_type: "code", source: text });
     notebook.activeCellIndex = notebook.model.sharedModel.cells.length - 1;
     return notebook.activeCellIndex;
@@ -360,19 +470,37 @@ describe("the kernel in the site", () => {
     const { context, page, log } = await openSite(server);
     try {
       await openNotebook(page, server, `${FOLDERS.lectures}/${LECTURES[0]}`);
-      expect(await runNewCell(page, "const before = 1;\nbefore + 1")).toEqual([expect.objectContaining({ name: "stdout", text: "2\n" })]);
+      expect(await runNewCell(page, "const before = 1;\nbefore + 1")).toEqual([
+        expect.objectContaining({ name: "stdout", text: "2\n" }),
+      ]);
       await runNewCell(page, "let spins = 0;\nwhile (true) spins++;", { wait: false });
       await page.waitForFunction(() => {
-        const panel = (window as unknown as { jupyterapp: { shell: { currentWidget: { sessionContext: { session: { kernel: { status: string } } } } } } }).jupyterapp.shell.currentWidget;
+        const panel = (
+          window as unknown as {
+            jupyterapp: { shell: { currentWidget: { sessionContext: { session: { kernel: { status: string } } } } } };
+          }
+        ).jupyterapp.shell.currentWidget;
         return panel.sessionContext.session.kernel.status === "busy";
       });
       await page.waitForTimeout(1000);
       await menu(page, "Kernel", "Interrupt Kernel");
       await waitForCells(page);
       const stopped = outputsOf((await currentNotebook(page)).cells.at(-1) as ICell);
-      expect(stopped).toEqual([expect.objectContaining({ output_type: "error", ename: "KeyboardInterrupt", evalue: expect.stringContaining("restarted") })]);
+      expect(stopped).toEqual([
+        expect.objectContaining({
+          output_type: "error",
+          ename: "KeyboardInterrupt",
+          evalue: expect.stringContaining("restarted"),
+        }),
+      ]);
       await waitForKernel(page);
-      expect(await runNewCell(page, "typeof before")).toEqual([expect.objectContaining({ output_type: "stream", name: "stderr", text: expect.stringContaining("Cannot find name 'before'") })]);
+      expect(await runNewCell(page, "typeof before")).toEqual([
+        expect.objectContaining({
+          output_type: "stream",
+          name: "stderr",
+          text: expect.stringContaining("Cannot find name 'before'"),
+        }),
+      ]);
       expect(await runNewCell(page, "6 * 7")).toEqual([expect.objectContaining({ name: "stdout", text: "42\n" })]);
       expect(log.blocked).toEqual([]);
       expect(log.errors).toEqual([]);
@@ -392,8 +520,11 @@ describe("the kernel in the site", () => {
     "console.log(JSON.stringify({ isolated: crossOriginIsolated, ms: (performance.now() - t0) / 3 }));",
   ].join("\n");
 
-  test("on a cross-origin isolated page the library's worker threads run; elsewhere one thread does the work", async () => {
-    for (const [site, isolated] of [[isolatedServer, true], [server, false]] as const) {
+  test("on a cross-origin isolated page the library's worker threads run; elsewhere one thread works", async () => {
+    for (const [site, isolated] of [
+      [isolatedServer, true],
+      [server, false],
+    ] as const) {
       const { context, page, log } = await openSite(site);
       try {
         const workers = new Set<string>();

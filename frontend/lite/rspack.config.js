@@ -24,7 +24,9 @@ module.exports = (env, argv) => {
       // TypeScript requires these only on Node (behind checks for Node); tslab's converter uses path
       fallback: {
         path: require.resolve("path-browserify"),
-        ...Object.fromEntries(["buffer", "crypto", "fs", "inspector", "os", "perf_hooks", "source-map-support"].map((m) => [m, false])),
+        ...Object.fromEntries(
+          ["buffer", "crypto", "fs", "inspector", "os", "perf_hooks", "source-map-support"].map((m) => [m, false]),
+        ),
       },
     },
     plugins: [

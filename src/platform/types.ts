@@ -28,7 +28,8 @@ export interface Platform {
   maxThreads(): number;
   /** The 1-minute load average, or null where it is unknown. */
   loadAverage(): number | null;
-  /** Starts a thread running `main`, the source of a function `(data) => void`, on a structured-clone copy of `data`. */
+  /** Starts a thread running `main`, the source of a function `(data) => void`, on a structured-clone copy
+   * of `data`. */
   startThread(main: string, data: unknown): Thread;
   /** The notebook kernel's display writer, or null when not running in a kernel. */
   displayWriter(): WriteDisplayData | null;

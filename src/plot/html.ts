@@ -13,7 +13,8 @@ const MISSING_PLOTLY =
   "plotly.js is not loaded: the first figure of a session carries it, so run the notebook from the top " +
   "(or set MINITORCH_PLOT_INLINE=every to put it in every figure).";
 
-/** `bytes` random bytes as hex, for ids that must not collide between kernel sessions (Web Crypto: Node and browsers). */
+/** `bytes` random bytes as hex, for ids that must not collide between kernel sessions (Web Crypto: Node and
+ * browsers alike). */
 export function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
 }

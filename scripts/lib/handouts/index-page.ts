@@ -21,17 +21,25 @@ export function indexPage(handouts: readonly Handout[]): string {
   const entries = handouts.map((h) => {
     const pdf = h.pdf === null || h.pdfBytes === null ? "" : ` · <a class="pdf" href="${escapeHtml(encodeURI(h.pdf))}">PDF</a> <span class="size">(${megabytes(h.pdfBytes)})</span>`;
     const live = h.live === null ? "" : ` · <a class="live" href="${escapeHtml(h.live)}">Run it in the browser</a>`;
-    return `      <a class="title" href="${escapeHtml(encodeURI(h.html))}">${escapeHtml(h.title)}</a>
+    const html = escapeHtml(encodeURI(h.html));
+    const size = `<span class="size">(${megabytes(h.htmlBytes)}, ${h.plots} interactive figures)</span>`;
+    return `      <a class="title" href="${html}">${escapeHtml(h.title)}</a>
       <p class="summary">${escapeHtml(h.summary)}</p>
-      <p class="links"><a href="${escapeHtml(encodeURI(h.html))}">HTML</a> <span class="size">(${megabytes(h.htmlBytes)}, ${h.plots} interactive figures)</span>${pdf}${live}</p>`;
+      <p class="links"><a href="${html}">HTML</a> ${size}${pdf}${live}</p>`;
   });
-  const lead = "The lecture notebooks, executed: every page works offline, with interactive figures and typeset math; each has a printable PDF.";
+  const lead =
+    "The lecture notebooks, executed: every page works offline, with interactive figures and typeset math; " +
+    "each has a printable PDF.";
   return tocPage("minitorch-ts handouts", escapeHtml(lead), [{ entries }]);
 }
 
 /** A table of contents page (the handouts' index, the site's): a title, a lead paragraph (HTML), and
  * sections of entries (the HTML inside each `<li>`), each section with an optional heading. */
-export function tocPage(title: string, leadHtml: string, sections: readonly { heading?: string; entries: readonly string[] }[]): string {
+export function tocPage(
+  title: string,
+  leadHtml: string,
+  sections: readonly { heading?: string; entries: readonly string[] }[],
+): string {
   const body = sections.map((section) => [
     ...(section.heading === undefined ? [] : [`<h2>${escapeHtml(section.heading)}</h2>`]),
     '<ol class="toc">',

@@ -40,7 +40,10 @@ function declarations(dir: string): string[] {
 /** The .d.ts text of a module of the kernel that must type-check on its own (assert.ts). */
 export function kernelDeclaration(file: string): string {
   const source = readFileSync(join(KERNEL_SRC, file), "utf8");
-  const out = ts.transpileDeclaration(source, { fileName: file, compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022 } });
+  const out = ts.transpileDeclaration(source, {
+    fileName: file,
+    compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022 },
+  });
   const errors = out.diagnostics ?? [];
   if (errors.length > 0) throw new Error(`${file}: ${ts.flattenDiagnosticMessageText(errors[0].messageText, "\n")}`);
   return out.outputText;

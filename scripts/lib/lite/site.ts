@@ -74,7 +74,11 @@ export interface SiteNotebook extends NotebookInfo {
 }
 
 /** Writes the notebooks of one folder under files/ and its listing; returns them. */
-function writeFolder(out: string, folder: string, notebooks: { name: string; content: INotebookContent; source: string }[]): SiteNotebook[] {
+function writeFolder(
+  out: string,
+  folder: string,
+  notebooks: { name: string; content: INotebookContent; source: string }[],
+): SiteNotebook[] {
   const now = new Date();
   const entries = notebooks.map(({ name, content }) => {
     const path = `${folder}/${name}`;
@@ -84,7 +88,10 @@ function writeFolder(out: string, folder: string, notebooks: { name: string; con
     return entry(path, "notebook", Buffer.byteLength(text), now);
   });
   writeJson(join(out, "api", "contents", folder, "all.json"), { content: entries });
-  return notebooks.map(({ name, content, source }) => ({ path: `${folder}/${name}`, ...notebookInfo(content, source) }));
+  return notebooks.map(({ name, content, source }) => ({
+    path: `${folder}/${name}`,
+    ...notebookInfo(content, source),
+  }));
 }
 
 /** The settings of every plugin with a schema, as JupyterLite's settings service reads them (all.json). */
@@ -107,9 +114,14 @@ function settingsList(schemas: string): object[] {
 /** The site's table of contents: every lecture and homework, each opening in the lab. */
 export function sitePage(lectures: readonly SiteNotebook[], homework: readonly SiteNotebook[]): string {
   const entries = (notebooks: readonly SiteNotebook[]) =>
-    notebooks.map((n) => `      <a class="title" href="${escapeHtml(labLink(n.path))}">${escapeHtml(n.title)}</a>\n      <p class="summary">${escapeHtml(n.summary)}</p>`);
+    notebooks.map(
+      (n) =>
+        `      <a class="title" href="${escapeHtml(labLink(n.path))}">${escapeHtml(n.title)}</a>\n` +
+        `      <p class="summary">${escapeHtml(n.summary)}</p>`,
+    );
   const lead =
-    "Every lecture and homework runs here, in JupyterLab, with nothing installed: a TypeScript kernel runs the library in " +
+    "Every lecture and homework runs here, in JupyterLab, with nothing installed: a TypeScript kernel runs " +
+    "the library in " +
     "your browser. Edits are kept in this browser; use File &rarr; Download to keep a notebook or hand it in. " +
     `<a href="${escapeHtml(labLink(""))}">Open the lab</a>.`;
   return tocPage("minitorch-ts in the browser", lead, [
@@ -163,7 +175,11 @@ function labPage(appVersion: string): string {
 
 /** Student versions of the homework, as `npm run homework` writes them. */
 function studentHomework(): { name: string; content: INotebookContent; source: string }[] {
-  return listNotebooks(HOMEWORK).map((source) => ({ name: basename(source), content: loadAssignment(source).released, source }));
+  return listNotebooks(HOMEWORK).map((source) => ({
+    name: basename(source),
+    content: loadAssignment(source).released,
+    source,
+  }));
 }
 
 /** Writes the whole site to `out` from the bundle in frontend/lite/build. */
@@ -174,7 +190,10 @@ export function writeSite(out: string = SITE): { lectures: SiteNotebook[]; homew
   cpSync(bundle, join(out, "build"), { recursive: true });
   writeJson(join(out, "build", "schemas", "all.json"), settingsList(join(bundle, "schemas")));
   writeJson(join(out, "build", "schemas", "all_federated.json"), []);
-  writeJson(join(out, "api", "translations", "all.json"), { data: { en: { displayName: "English", nativeName: "English" } }, message: "" });
+  writeJson(join(out, "api", "translations", "all.json"), {
+    data: { en: { displayName: "English", nativeName: "English" } },
+    message: "",
+  });
   writeJson(join(out, "api", "translations", "en.json"), { data: {}, message: "" });
 
   const lectures = writeFolder(
@@ -184,7 +203,9 @@ export function writeSite(out: string = SITE): { lectures: SiteNotebook[]; homew
   );
   const homework = writeFolder(out, FOLDERS.homework, studentHomework());
   const now = new Date();
-  writeJson(join(out, "api", "contents", "all.json"), { content: Object.values(FOLDERS).map((f) => entry(f, "directory", 0, now)) });
+  writeJson(join(out, "api", "contents", "all.json"), {
+    content: Object.values(FOLDERS).map((f) => entry(f, "directory", 0, now)),
+  });
 
   writeJson(join(out, "kernel", "files.json"), Object.fromEntries(kernelFiles()));
   for (const file of PACKAGE_FILES) {
@@ -192,7 +213,9 @@ export function writeSite(out: string = SITE): { lectures: SiteNotebook[]; homew
     mkdirSync(dirname(target), { recursive: true });
     cpSync(require.resolve(file, { paths: [ROOT] }), target);
   }
-  const { version } = JSON.parse(readFileSync(join(FRONTEND, "node_modules", "@jupyterlite", "services", "package.json"), "utf8")) as { version: string };
+  const { version } = JSON.parse(
+    readFileSync(join(FRONTEND, "node_modules", "@jupyterlite", "services", "package.json"), "utf8"),
+  ) as { version: string };
   mkdirSync(join(out, "lab"), { recursive: true });
   writeFileSync(join(out, "lab", "index.html"), labPage(version));
   writeFileSync(join(out, "index.html"), sitePage(lectures, homework));

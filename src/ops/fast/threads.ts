@@ -92,7 +92,8 @@ class Pool {
     try {
       const threads = threadCount();
       for (let t = 1; t < threads; t++) {
-        const data = { module: this.heap.module, memory: this.heap.memory, control: this.ctl.buffer, thread: t, names: JOB_KERNELS };
+        const { module, memory } = this.heap;
+        const data = { module, memory, control: this.ctl.buffer, thread: t, names: JOB_KERNELS };
         const worker = platform.startThread(WORKER_MAIN, data);
         worker.onError(() => (this.broken = true));
         this.workers.push(worker);

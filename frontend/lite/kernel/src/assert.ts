@@ -22,14 +22,19 @@ export class AssertionError extends Error {
   }
 }
 
-/** A validator for `throws` / `rejects`: a class, a RegExp on the error's text, a predicate, or an object of expected properties. */
+/** A validator for `throws` / `rejects`: a class, a RegExp on the error's text, a predicate, or an object of
+ * expected properties. */
 export type AssertPredicate = RegExp | (new (...args: never[]) => object) | ((thrown: unknown) => boolean) | object;
 
 function show(value: unknown): string {
   return inspect(value, { depth: 4, breakLength: 100 });
 }
 
-function fail_(message: string | Error | undefined, fallback: () => string, details: { actual?: unknown; expected?: unknown; operator: string }): never {
+function fail_(
+  message: string | Error | undefined,
+  fallback: () => string,
+  details: { actual?: unknown; expected?: unknown; operator: string },
+): never {
   if (message instanceof Error) throw message;
   throw new AssertionError({ message: message ?? fallback(), ...details });
 }
@@ -41,7 +46,12 @@ export function fail(message: string | Error = "Failed"): never {
 
 /** Passes when `value` is truthy. */
 export function ok(value: unknown, message?: string | Error): asserts value {
-  if (!value) fail_(message, () => `The expression evaluated to a falsy value: ${show(value)}`, { actual: value, expected: true, operator: "==" });
+  if (!value)
+    fail_(message, () => `The expression evaluated to a falsy value: ${show(value)}`, {
+      actual: value,
+      expected: true,
+      operator: "==",
+    });
 }
 
 /** Passes when `actual == expected` (loose, as Node's legacy mode; NaN equals NaN). */
@@ -61,13 +71,21 @@ export function notEqual(actual: unknown, expected: unknown, message?: string | 
 /** Passes when `Object.is(actual, expected)`. */
 export function strictEqual<T>(actual: unknown, expected: T, message?: string | Error): asserts actual is T {
   if (!Object.is(actual, expected))
-    fail_(message, () => `Expected values to be strictly equal:\n\n${show(actual)} !== ${show(expected)}\n`, { actual, expected, operator: "strictEqual" });
+    fail_(message, () => `Expected values to be strictly equal:\n\n${show(actual)} !== ${show(expected)}\n`, {
+      actual,
+      expected,
+      operator: "strictEqual",
+    });
 }
 
 /** Passes when `!Object.is(actual, expected)`. */
 export function notStrictEqual(actual: unknown, expected: unknown, message?: string | Error): void {
   if (Object.is(actual, expected))
-    fail_(message, () => `Expected "actual" to be strictly unequal to: ${show(expected)}`, { actual, expected, operator: "notStrictEqual" });
+    fail_(message, () => `Expected "actual" to be strictly unequal to: ${show(expected)}`, {
+      actual,
+      expected,
+      operator: "notStrictEqual",
+    });
 }
 
 /** Node's strict deep equality: same prototypes, same own enumerable keys, primitives by Object.is. */
@@ -97,7 +115,10 @@ function deepEqual(a: unknown, b: unknown, seen: Map<object, object>): boolean {
     for (const v of a) if (!s.has(v) && ![...s].some((w) => deepEqual(v, w, new Map(seen)))) return false;
   }
   if (Array.isArray(a) && a.length !== (b as unknown[]).length) return false;
-  const keys = (o: object) => [...Object.keys(o), ...Object.getOwnPropertySymbols(o).filter((s) => Object.prototype.propertyIsEnumerable.call(o, s))];
+  const keys = (o: object) => [
+    ...Object.keys(o),
+    ...Object.getOwnPropertySymbols(o).filter((s) => Object.prototype.propertyIsEnumerable.call(o, s)),
+  ];
   const ka = ArrayBuffer.isView(a) ? [] : keys(a);
   const kb = ArrayBuffer.isView(b) ? [] : keys(b);
   if (ka.length !== kb.length) return false;
@@ -108,39 +129,60 @@ function deepEqual(a: unknown, b: unknown, seen: Map<object, object>): boolean {
 /** Passes when `actual` and `expected` are deeply and strictly equal (as Node's deepStrictEqual). */
 export function deepStrictEqual<T>(actual: unknown, expected: T, message?: string | Error): asserts actual is T {
   if (!deepEqual(actual, expected, new Map()))
-    fail_(message, () => `Expected values to be strictly deep-equal:\nactual:   ${show(actual)}\nexpected: ${show(expected)}`, {
-      actual, expected, operator: "deepStrictEqual",
-    });
+    fail_(
+      message,
+      () => `Expected values to be strictly deep-equal:\nactual:   ${show(actual)}\nexpected: ${show(expected)}`,
+      {
+        actual,
+        expected,
+        operator: "deepStrictEqual",
+      },
+    );
 }
 
 /** Passes when `actual` and `expected` are not deeply and strictly equal. */
 export function notDeepStrictEqual(actual: unknown, expected: unknown, message?: string | Error): void {
   if (deepEqual(actual, expected, new Map()))
-    fail_(message, () => `Expected "actual" not to be strictly deep-equal to: ${show(expected)}`, { actual, expected, operator: "notDeepStrictEqual" });
+    fail_(message, () => `Expected "actual" not to be strictly deep-equal to: ${show(expected)}`, {
+      actual,
+      expected,
+      operator: "notDeepStrictEqual",
+    });
 }
 
 /** Passes when `pattern` matches `value`. */
 export function match(value: string, pattern: RegExp, message?: string | Error): void {
   if (typeof value !== "string" || !pattern.test(value))
     fail_(message, () => `The input did not match the regular expression ${String(pattern)}. Input: ${show(value)}`, {
-      actual: value, expected: pattern, operator: "match",
+      actual: value,
+      expected: pattern,
+      operator: "match",
     });
 }
 
 /** Node's rules for what a thrown value must satisfy. */
-function validate(thrown: unknown, expected: AssertPredicate, message: string | Error | undefined, operator: string): void {
+function validate(
+  thrown: unknown,
+  expected: AssertPredicate,
+  message: string | Error | undefined,
+  operator: string,
+): void {
   const mismatch = (why: string) => fail_(message, () => why, { actual: thrown, expected, operator });
   if (expected instanceof RegExp) {
-    if (!expected.test(String(thrown))) mismatch(`The error did not match the regular expression ${String(expected)}. Error: ${String(thrown)}`);
+    if (!expected.test(String(thrown)))
+      mismatch(`The error did not match the regular expression ${String(expected)}. Error: ${String(thrown)}`);
   } else if (typeof expected === "function") {
     const fn = expected as ((t: unknown) => boolean) & { prototype?: unknown };
     if (fn.prototype !== undefined && thrown instanceof fn) return;
-    if (Error.isPrototypeOf(fn) || (fn as unknown) === Error) mismatch(`The error is expected to be an instance of "${fn.name}". Received: ${show(thrown)}`);
-    else if (fn.call({}, thrown) !== true) mismatch(`The validation function did not return true. Error: ${show(thrown)}`);
+    if (Error.isPrototypeOf(fn) || (fn as unknown) === Error)
+      mismatch(`The error is expected to be an instance of "${fn.name}". Received: ${show(thrown)}`);
+    else if (fn.call({}, thrown) !== true)
+      mismatch(`The validation function did not return true. Error: ${show(thrown)}`);
   } else {
     for (const [key, want] of Object.entries(expected)) {
       const got = (thrown as Record<string, unknown> | null)?.[key];
-      const matches = want instanceof RegExp && typeof got === "string" ? want.test(got) : deepEqual(got, want, new Map());
+      const matches =
+        want instanceof RegExp && typeof got === "string" ? want.test(got) : deepEqual(got, want, new Map());
       if (!matches) mismatch(`The error's "${key}" is ${show(got)}, expected ${show(want)}`);
     }
   }
@@ -149,13 +191,19 @@ function validate(thrown: unknown, expected: AssertPredicate, message: string | 
 type Thrown = { threw: true; value: unknown } | { threw: false };
 
 function split(errorOrMessage: AssertPredicate | string | Error | undefined, message: string | Error | undefined) {
-  return typeof errorOrMessage === "string" ? { expected: undefined, message: errorOrMessage } : { expected: errorOrMessage, message };
+  return typeof errorOrMessage === "string"
+    ? { expected: undefined, message: errorOrMessage }
+    : { expected: errorOrMessage, message };
 }
 
 /** Passes when `fn` throws (and the error satisfies `expected`, when given). */
 export function throws(fn: () => unknown, message?: string | Error): void;
 export function throws(fn: () => unknown, expected: AssertPredicate, message?: string | Error): void;
-export function throws(fn: () => unknown, errorOrMessage?: AssertPredicate | string | Error, maybeMessage?: string | Error): void {
+export function throws(
+  fn: () => unknown,
+  errorOrMessage?: AssertPredicate | string | Error,
+  maybeMessage?: string | Error,
+): void {
   const { expected, message } = split(errorOrMessage, maybeMessage);
   let result: Thrown = { threw: false };
   try {
@@ -172,13 +220,24 @@ export function doesNotThrow(fn: () => unknown, message?: string | Error): void 
   try {
     fn();
   } catch (value) {
-    fail_(message, () => `Got unwanted exception.\nActual message: "${value instanceof Error ? value.message : String(value)}"`, { actual: value, operator: "doesNotThrow" });
+    fail_(
+      message,
+      () => `Got unwanted exception.\nActual message: "${value instanceof Error ? value.message : String(value)}"`,
+      { actual: value, operator: "doesNotThrow" },
+    );
   }
 }
 
 /** Resolves when `promise` (or the promise `fn` returns) rejects (and satisfies `expected`, when given). */
-export async function rejects(promise: Promise<unknown> | (() => Promise<unknown>), message?: string | Error): Promise<void>;
-export async function rejects(promise: Promise<unknown> | (() => Promise<unknown>), expected: AssertPredicate, message?: string | Error): Promise<void>;
+export async function rejects(
+  promise: Promise<unknown> | (() => Promise<unknown>),
+  message?: string | Error,
+): Promise<void>;
+export async function rejects(
+  promise: Promise<unknown> | (() => Promise<unknown>),
+  expected: AssertPredicate,
+  message?: string | Error,
+): Promise<void>;
 export async function rejects(
   promise: Promise<unknown> | (() => Promise<unknown>),
   errorOrMessage?: AssertPredicate | string | Error,
@@ -213,6 +272,18 @@ export type Assert = typeof ok & {
 };
 
 const assert: Assert = Object.assign(((value: unknown, message?: string | Error) => ok(value, message)) as typeof ok, {
-  AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepStrictEqual, notDeepStrictEqual, match, throws, doesNotThrow, rejects,
+  AssertionError,
+  ok,
+  fail,
+  equal,
+  notEqual,
+  strictEqual,
+  notStrictEqual,
+  deepStrictEqual,
+  notDeepStrictEqual,
+  match,
+  throws,
+  doesNotThrow,
+  rejects,
 });
 export default assert;

@@ -30,7 +30,10 @@ export class TypeScriptKernel extends BaseKernel {
   /** The error the running cell reported, for its execute_reply. */
   private failure: { ename: string; evalue: string } | null = null;
 
-  constructor(options: IKernel.IOptions, private readonly urls: KernelUrls) {
+  constructor(
+    options: IKernel.IOptions,
+    private readonly urls: KernelUrls,
+  ) {
     super(options);
     [this.worker, this.started] = this.startWorker();
   }
@@ -94,13 +97,21 @@ export class TypeScriptKernel extends BaseKernel {
       protocol_version: "5.3",
       implementation: "minitorch-lite",
       implementation_version: "0.1.0",
-      language_info: { name: "typescript", version: "5.0", mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: "typescript" },
+      language_info: {
+        name: "typescript",
+        version: "5.0",
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        codemirror_mode: "typescript",
+      },
       banner: "TypeScript in the browser: tslab's cell semantics, minitorch-ts and assert",
       help_links: [],
     };
   }
 
-  async executeRequest(content: KernelMessage.IExecuteRequestMsg["content"]): Promise<KernelMessage.IExecuteReplyMsg["content"]> {
+  async executeRequest(
+    content: KernelMessage.IExecuteRequestMsg["content"],
+  ): Promise<KernelMessage.IExecuteReplyMsg["content"]> {
     const execution_count = this.executionCount;
     if (this.startError !== null) {
       const evalue = `the kernel could not start: ${this.startError}`;
@@ -114,7 +125,10 @@ export class TypeScriptKernel extends BaseKernel {
     this.running = null;
     if (reply.type === "done" && reply.ok) return { status: "ok", execution_count, user_expressions: {} };
     // a cell with type errors reports them on stderr, as tslab does, and no error output
-    const { ename, evalue } = reply.type === "error" ? reply : (this.failure ?? { ename: "TypeScriptError", evalue: "the cell has type errors" });
+    const { ename, evalue } =
+      reply.type === "error"
+        ? reply
+        : (this.failure ?? { ename: "TypeScriptError", evalue: "the cell has type errors" });
     return { status: "error", ename, evalue, traceback: [], execution_count };
   }
 
@@ -124,25 +138,44 @@ export class TypeScriptKernel extends BaseKernel {
     if (id === null) return;
     this.worker.terminate();
     [this.worker, this.started] = this.startWorker();
-    const evalue = "the cell was stopped and the kernel restarted: run the cells above again to restore their variables";
+    const evalue =
+      "the cell was stopped and the kernel restarted: run the cells above again to restore their variables";
     this.publishExecuteError({ ename: "KeyboardInterrupt", evalue, traceback: [`KeyboardInterrupt: ${evalue}`] });
-    for (const [pendingId, request] of this.pending) request.resolve({ type: "error", id: pendingId, ename: "KeyboardInterrupt", evalue, traceback: [] });
+    for (const [pendingId, request] of this.pending)
+      request.resolve({ type: "error", id: pendingId, ename: "KeyboardInterrupt", evalue, traceback: [] });
     this.pending.clear();
   }
 
-  async completeRequest(content: KernelMessage.ICompleteRequestMsg["content"]): Promise<KernelMessage.ICompleteReplyMsg["content"]> {
-    const reply = await this.request({ type: "complete", id: ++this.nextId, code: content.code, cursor: content.cursor_pos });
-    const { start, end, matches } = reply.type === "completed" ? reply : { start: content.cursor_pos, end: content.cursor_pos, matches: [] };
+  async completeRequest(
+    content: KernelMessage.ICompleteRequestMsg["content"],
+  ): Promise<KernelMessage.ICompleteReplyMsg["content"]> {
+    const reply = await this.request({
+      type: "complete",
+      id: ++this.nextId,
+      code: content.code,
+      cursor: content.cursor_pos,
+    });
+    const { start, end, matches } =
+      reply.type === "completed" ? reply : { start: content.cursor_pos, end: content.cursor_pos, matches: [] };
     return { status: "ok", cursor_start: start, cursor_end: end, matches, metadata: {} };
   }
 
-  async inspectRequest(content: KernelMessage.IInspectRequestMsg["content"]): Promise<KernelMessage.IInspectReplyMsg["content"]> {
-    const reply = await this.request({ type: "inspect", id: ++this.nextId, code: content.code, cursor: content.cursor_pos });
+  async inspectRequest(
+    content: KernelMessage.IInspectRequestMsg["content"],
+  ): Promise<KernelMessage.IInspectReplyMsg["content"]> {
+    const reply = await this.request({
+      type: "inspect",
+      id: ++this.nextId,
+      code: content.code,
+      cursor: content.cursor_pos,
+    });
     const text = reply.type === "inspected" ? reply.text : null;
     return { status: "ok", found: text !== null, data: text === null ? {} : { "text/plain": text }, metadata: {} };
   }
 
-  async isCompleteRequest(content: KernelMessage.IIsCompleteRequestMsg["content"]): Promise<KernelMessage.IIsCompleteReplyMsg["content"]> {
+  async isCompleteRequest(
+    content: KernelMessage.IIsCompleteRequestMsg["content"],
+  ): Promise<KernelMessage.IIsCompleteReplyMsg["content"]> {
     const reply = await this.request({ type: "is-complete", id: ++this.nextId, code: content.code });
     if (reply.type === "is-completed" && !reply.complete) return { status: "incomplete", indent: reply.indent };
     return { status: "complete" };

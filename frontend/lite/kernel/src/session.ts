@@ -62,7 +62,9 @@ export class CellSession {
 
   private require = (name: string): unknown => {
     if (Object.prototype.hasOwnProperty.call(this.options.modules, name)) return this.options.modules[name];
-    const known = Object.keys(this.options.modules).map((m) => `"${m}"`).join(", ");
+    const known = Object.keys(this.options.modules)
+      .map((m) => `"${m}"`)
+      .join(", ");
     throw new Error(`Cannot find module '${name}': cells in the browser can import ${known}`);
   };
 
@@ -77,9 +79,17 @@ export class CellSession {
       return false;
     }
     if (maps !== null) this.maps.set(run, maps);
-    this.firstLines.set(run, code.split("\n").find((line) => line.trim() !== "")?.trim() ?? "");
+    this.firstLines.set(
+      run,
+      code
+        .split("\n")
+        .find((line) => line.trim() !== "")
+        ?.trim() ?? "",
+    );
     if (converted.output) {
-      const prefix = converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ";
+      const prefix = converted.hasToplevelAwait
+        ? "(async function (exports, require) { "
+        : "(function (exports, require) { ";
       try {
         const cell = (0, eval)(`${prefix}${converted.output}\n})\n//# sourceURL=${this.sourceName(run)}`) as (
           exports: Record<string, unknown>,
@@ -134,7 +144,10 @@ export class CellSession {
       const cellLine = this.maps.get(from)?.cellLine(line, line === 1 ? column - prefixLength : column) ?? null;
       if (cellLine === null) continue;
       const first = this.firstLines.get(from) ?? "";
-      const cell = from === run ? "this cell" : `the cell ${JSON.stringify(first.length > 60 ? `${first.slice(0, 57)}...` : first)}`;
+      const cell =
+        from === run
+          ? "this cell"
+          : `the cell ${JSON.stringify(first.length > 60 ? `${first.slice(0, 57)}...` : first)}`;
       const place = `at line ${cellLine} of ${cell}`;
       if (!where.includes(place)) where.push(place);
     }

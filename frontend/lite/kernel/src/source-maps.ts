@@ -23,7 +23,11 @@ export class CellMaps {
   private readonly module: TraceMap;
   private readonly commonjs: TraceMap;
 
-  constructor(module: string, commonjs: string, private readonly prefixLines: number) {
+  constructor(
+    module: string,
+    commonjs: string,
+    private readonly prefixLines: number,
+  ) {
     this.module = new TraceMap(module);
     this.commonjs = new TraceMap(commonjs);
   }
@@ -40,7 +44,8 @@ export class CellMaps {
 /** The compiler, with source maps on, and a way to take the maps of the cell it compiled last. */
 export interface MappedCompiler {
   readonly ts: typeof ts;
-  /** The maps of the last conversion (null if it emitted none); `prefixLines` is what the converter put before the cell. */
+  /** The maps of the last conversion (null if it emitted none); `prefixLines`: lines the converter put
+   * before the cell. */
   takeMaps(prefixLines: number): CellMaps | null;
 }
 
@@ -68,12 +73,16 @@ export function withSourceMaps(compiler: typeof ts): MappedCompiler {
   const wrapped = { ...overrides };
   for (const key of Object.keys(compiler)) {
     if (key in overrides) continue;
-    Object.defineProperty(wrapped, key, { enumerable: true, get: () => (compiler as unknown as Record<string, unknown>)[key] });
+    Object.defineProperty(wrapped, key, {
+      enumerable: true,
+      get: () => (compiler as unknown as Record<string, unknown>)[key],
+    });
   }
   return {
     ts: wrapped as unknown as typeof ts,
     takeMaps(prefixLines) {
-      const maps = moduleMap !== null && commonjsMap !== null ? new CellMaps(moduleMap, commonjsMap, prefixLines) : null;
+      const maps =
+        moduleMap !== null && commonjsMap !== null ? new CellMaps(moduleMap, commonjsMap, prefixLines) : null;
       moduleMap = commonjsMap = null;
       return maps;
     },

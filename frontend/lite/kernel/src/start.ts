@@ -18,7 +18,9 @@ export interface StartOptions {
 export async function startSession(options: StartOptions): Promise<CellSession> {
   const { compiler, files, loadConverter, modules, format } = options;
   // setSys is how tsserver installs its own System; the public typings leave it out
-  (compiler.ts as typeof compiler.ts & { setSys(system: ReturnType<typeof virtualSystem>): void }).setSys(virtualSystem(files));
+  (compiler.ts as typeof compiler.ts & { setSys(system: ReturnType<typeof virtualSystem>): void }).setSys(
+    virtualSystem(files),
+  );
   const { createConverter, isCompleteCode } = await loadConverter();
   return new CellSession({ compiler, converter: createConverter(), isCompleteCode, modules, format });
 }

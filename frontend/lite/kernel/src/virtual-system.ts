@@ -24,7 +24,8 @@ export function virtualSystem(files: ReadonlyMap<string, string>): ts.System {
   const children = (dir: string, set: Iterable<string>): string[] => {
     const prefix = dir.endsWith("/") ? dir : `${dir}/`;
     const names = new Set<string>();
-    for (const path of set) if (path.startsWith(prefix) && path.length > prefix.length) names.add(path.slice(prefix.length).split("/")[0]);
+    for (const path of set)
+      if (path.startsWith(prefix) && path.length > prefix.length) names.add(path.slice(prefix.length).split("/")[0]);
     return [...names];
   };
   const ignore = { close: () => undefined };
@@ -47,7 +48,9 @@ export function virtualSystem(files: ReadonlyMap<string, string>): ts.System {
     getCurrentDirectory: () => NOTEBOOK_DIR,
     getDirectories: (path) => children(path, dirs).filter((name) => dirs.has(`${path.replace(/\/$/, "")}/${name}`)),
     readDirectory: (path, extensions) =>
-      [...files.keys()].filter((file) => file.startsWith(`${path.replace(/\/$/, "")}/`) && (extensions ?? [""]).some((e) => file.endsWith(e))),
+      [...files.keys()].filter(
+        (file) => file.startsWith(`${path.replace(/\/$/, "")}/`) && (extensions ?? [""]).some((e) => file.endsWith(e)),
+      ),
     getModifiedTime: () => new Date(0),
     realpath: (path) => path,
     exit: (code) => {

@@ -11,7 +11,10 @@ import type { FromWorker, ToWorker } from "./protocol";
 import type { CellSession } from "./session";
 import { startSession } from "./start";
 
-declare const self: { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
+declare const self: {
+  postMessage(message: FromWorker): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+};
 
 const post = (message: FromWorker): void => self.postMessage(message);
 
@@ -19,7 +22,8 @@ const post = (message: FromWorker): void => self.postMessage(message);
 let current = 0;
 
 function stream(name: "stdout" | "stderr") {
-  return (...args: unknown[]) => post({ type: "stream", id: current, name, text: `${formatWithOptions({}, ...args)}\n` });
+  return (...args: unknown[]) =>
+    post({ type: "stream", id: current, name, text: `${formatWithOptions({}, ...args)}\n` });
 }
 // as Node's console in tslab: log, info and debug to stdout; warn and error to stderr
 console.log = console.info = console.debug = stream("stdout");
