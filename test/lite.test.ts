@@ -90,7 +90,12 @@ afterAll(async () => {
 /** A fresh browser profile on `site` (nothing cached, nothing stored), blocking every other origin. */
 async function openSite(site: SiteServer): Promise<{ context: BrowserContext; page: Page; log: PageLog }> {
   const origin = new URL(site.url).origin;
-  return offlinePage(browser, { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 900 } });
+  const opened = await offlinePage(browser, { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 900 } });
+  // name what was missing (the console only says "404")
+  opened.page.on("response", (response) => {
+    if (response.status() >= 400) opened.log.errors.push(`${response.status()} ${response.url()}`);
+  });
+  return opened;
 }
 
 /** Waits until the open notebook's kernel is idle, then records the kernel messages the page receives. */

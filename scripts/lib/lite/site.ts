@@ -9,6 +9,8 @@
  *   build/                      the bundle and chunks, settings schemas (+ all.json), themes
  *   api/contents/.../all.json   the file listing JupyterLite's contents drive reads
  *   api/translations/           English only (no language packs)
+ *   api/resolvePath             "no file matches": JupyterLab asks whether path-like text in an output names a
+ *                               file (to link it); the kernel has no files (a 404 would work too, but logs errors)
  *   files/lectures/, files/homework/   the notebooks
  *   kernel/files.json           the TypeScript kernel's type files (see kernel-files.ts)
  *   packages/                   package files the library reads in the browser (MNIST digits, plotly.js)
@@ -195,6 +197,7 @@ export function writeSite(out: string = SITE): { lectures: SiteNotebook[]; homew
     message: "",
   });
   writeJson(join(out, "api", "translations", "en.json"), { data: {}, message: "" });
+  writeJson(join(out, "api", "resolvePath"), { resolved: [], unresolved: [] });
 
   const lectures = writeFolder(
     out,
