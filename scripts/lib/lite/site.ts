@@ -43,8 +43,10 @@ export function installFrontend(): void {
   run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: FRONTEND });
 }
 
-/** Builds the bundle into frontend/lite/build (rspack, production mode). */
+/** Builds the bundle into frontend/lite/build (rspack, production mode), from scratch: chunk names carry
+ * content hashes, so an old build's chunks would otherwise stay and be copied into the site. */
 export function buildBundle(): void {
+  rmSync(join(FRONTEND, "build"), { recursive: true, force: true });
   run(join(FRONTEND, "node_modules", ".bin", "rspack"), ["build", "--mode", "production"], { cwd: FRONTEND });
 }
 
