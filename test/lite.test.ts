@@ -490,6 +490,16 @@ describe("the kernel in the site", () => {
     "console.log(JSON.stringify({ isolated: crossOriginIsolated, ms: (performance.now() - t0) / 3 }));",
   ].join("\n");
 
+  /** The first lecture open on `site`, with the URLs of the Web Workers the page starts (the kernel's, and
+   * the library's threads, which Chromium reports too). */
+  async function firstLecture(site: SiteServer) {
+    const opened = await openSite(site);
+    const workers = new Set<string>();
+    opened.page.on("worker", (worker) => workers.add(worker.url()));
+    await openNotebook(opened.page, site, `${FOLDERS.lectures}/${LECTURES[0]}`);
+    return { ...opened, workers };
+  }
+
   /** Runs MATMUL in a new cell; returns what it printed and how many workers the page gained meanwhile. */
   async function matmul(page: Page, workers: Set<string>): Promise<{ isolated: boolean; ms: number; threads: number }> {
     const before = workers.size;
@@ -498,11 +508,8 @@ describe("the kernel in the site", () => {
   }
 
   test("one thread on a page that is not isolated; Interrupt stops a running cell and the next cell runs", async () => {
-    const { context, page, log } = await openSite(server);
+    const { context, page, log, workers } = await firstLecture(server);
     try {
-      const workers = new Set<string>();
-      page.on("worker", (worker) => workers.add(worker.url()));
-      await openNotebook(page, server, `${FOLDERS.lectures}/${LECTURES[0]}`);
       const single = await matmul(page, workers);
       expect(single).toMatchObject({ isolated: false, threads: 0 });
       report.singleThread = { matmulMs: single.ms };
@@ -547,11 +554,8 @@ describe("the kernel in the site", () => {
   }, 600_000);
 
   test("on a cross-origin isolated page the library's worker threads run", async () => {
-    const { context, page, log } = await openSite(isolatedServer);
+    const { context, page, log, workers } = await firstLecture(isolatedServer);
     try {
-      const workers = new Set<string>();
-      page.on("worker", (worker) => workers.add(worker.url()));
-      await openNotebook(page, isolatedServer, `${FOLDERS.lectures}/${LECTURES[0]}`);
       const result = await matmul(page, workers);
       expect(result.isolated).toBe(true);
       expect(result.threads, "worker threads started by the library").toBeGreaterThan(0);
