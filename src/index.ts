@@ -22,7 +22,7 @@ export { tensor, zeros, ones, full, rand, randn, arange, linspace, fromStorage }
 export { where, cat, stack } from "./tensor/indexing";
 export { tensorOrNumber } from "./tensor/args";
 export * as nn from "./nn";
-export { save, load } from "./nn/save";
+export { save, load } from "./nn/serialize";
 export * as plot from "./plot";
 export * as optim from "./optim";
 export * as data from "./loader";

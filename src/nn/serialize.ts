@@ -1,9 +1,12 @@
 /**
  * State dicts as JSON text: { format, version, tensors: { name: { shape, values } } }, values in row-major
  * order. JSON numbers round-trip float64 exactly; NaN and the infinities, which JSON lacks, are written as
- * the strings "NaN", "Infinity", "-Infinity". No file access here (see save.ts), so it runs in a browser.
+ * the strings "NaN", "Infinity", "-Infinity". save / load put that text in a file, as
+ * torch.save(model.state_dict(), path) and model.load_state_dict(torch.load(path)), through the platform
+ * (Node's file system; a browser kernel has none, the text functions work there).
  */
-import { check, describe, fmtShape } from "../errors";
+import { MiniTorchError, check, describe, fmtShape } from "../errors";
+import { platform } from "../platform";
 import { shapeSize } from "../data/shape";
 import { fromStorage } from "../tensor/create";
 import { StateDict, checkStateDict } from "./module";
@@ -54,4 +57,30 @@ export function stateDictFromJSON(text: string, source = "the text", op = "state
     out[name] = fromStorage(Float64Array.from(values, decode), shape);
   }
   return out;
+}
+
+function checkPath(path: unknown, op: string): asserts path is string {
+  check(typeof path === "string" && path.length > 0, op, () => `path must be a file name, got ${describe(path)}`);
+}
+
+/** Runs a file operation, reporting a failure (no such file, no permission) as this op's error. */
+function fileAccess<T>(op: string, io: () => T): T {
+  try {
+    return io();
+  } catch (e) {
+    throw new MiniTorchError(`${op}: ${(e as Error).message}`);
+  }
+}
+
+/** Writes a state dict (from model.stateDict()) to a JSON file at `path`. */
+export function save(stateDict: StateDict, path: string): void {
+  checkPath(path, "save");
+  const text = stateDictToJSON(stateDict, "save");
+  fileAccess("save", () => platform.writeTextFile(path, text));
+}
+
+/** Reads a state dict that save() wrote; hand it to model.loadStateDict(). */
+export function load(path: string): StateDict {
+  checkPath(path, "load");
+  return stateDictFromJSON(fileAccess("load", () => platform.readTextFile(path)), path, "load");
 }

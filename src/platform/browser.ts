@@ -27,6 +27,10 @@ function fetchText(path: string): string {
   return request.responseText;
 }
 
+function noFileSystem(): never {
+  throw new Error("a browser kernel has no file system; keep the text of nn.stateDictToJSON(...) instead");
+}
+
 export const platform: Platform = {
   readPackageFile: fetchText,
   env: () => undefined,
@@ -39,4 +43,6 @@ export const platform: Platform = {
     return { onError: (listener) => worker.addEventListener("error", listener) };
   },
   displayWriter: () => writer,
+  readTextFile: noFileSystem,
+  writeTextFile: noFileSystem,
 };

@@ -1,5 +1,5 @@
 /** The platform in Node: files from node_modules, worker_threads, and tslab's display writer. */
-import { readFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import { createRequire } from "module";
 import { availableParallelism, loadavg } from "os";
 import { sep } from "path";
@@ -32,4 +32,6 @@ export const platform: Platform = {
     return { onError: (listener) => void worker.on("error", listener) };
   },
   displayWriter: tslabWriter,
+  readTextFile: (path) => readFileSync(path, "utf8"),
+  writeTextFile: (path, text) => writeFileSync(path, text),
 };

@@ -33,4 +33,8 @@ export interface Platform {
   startThread(main: string, data: unknown): Thread;
   /** The notebook kernel's display writer, or null when not running in a kernel. */
   displayWriter(): WriteDisplayData | null;
+  /** The text of a file on the user's disk (a saved state dict); throws where there is no file system. */
+  readTextFile(path: string): string;
+  /** Writes a text file on the user's disk (nn's save); throws where there is no file system. */
+  writeTextFile(path: string, text: string): void;
 }
