@@ -183,7 +183,7 @@ export abstract class Module {
     check(problems.length === 0, op, () =>
       `cannot load into ${this.constructor.name}: ${problems.join("; ")}. No parameter was changed`);
     for (const [name, p] of loads) {
-      const { storage, offset } = p.data;
+      const [storage, offset] = [p.storage, p.storageOffset()];
       storage.set(stateDict[name].toFlat(), offset);
       p.data.bumpVersion();
     }

@@ -63,7 +63,7 @@ export abstract class Optimizer {
     this.params.forEach((p, i) => {
       const g = grads[i];
       if (g === null) return;
-      const { storage, offset } = p.data;
+      const [storage, offset] = [p.storage, p.storageOffset()];
       this.update(storage.subarray(offset, offset + p.size), g, i);
       p.data.bumpVersion(); // an in-place change, as PyTorch's optimizers make: graphs that saved p are stale
     });
