@@ -76,7 +76,7 @@ export function convGeometry(op: string, kernel: readonly number[], options: Con
 }
 
 /** Spatial sizes of the stride-1 output, after checking that the box fits in the padded input. */
-export function fullOutput(op: string, input: Tensor, kernel: readonly number[], g: ConvGeometry): number[] {
+function fullOutput(op: string, input: Tensor, kernel: readonly number[], g: ConvGeometry): number[] {
   const size = input.shape.slice(2);
   const padded = size.map((s, d) => s + g.before[d] + g.after[d]);
   check(padded.every((p, d) => p >= kernel[d]), op, () =>
@@ -86,14 +86,14 @@ export function fullOutput(op: string, input: Tensor, kernel: readonly number[],
 }
 
 /** Keeps every stride-th position of each spatial dim (dims 2, 3, ...), starting at the first. */
-export function subsample(t: Tensor, stride: readonly number[]): Tensor {
+function subsample(t: Tensor, stride: readonly number[]): Tensor {
   return stride.reduce((out, s, d) => (s === 1 ? out : out.slice(d + 2, 0, null, s)), t);
 }
 
-/** Pads each spatial dim with `before[d]` values in front (none after). */
-export function padBefore(input: Tensor, before: readonly number[], value = 0): Tensor {
+/** Pads each spatial dim with `before[d]` zeros in front (none after: the kernel reads zeros there). */
+function padBefore(input: Tensor, before: readonly number[]): Tensor {
   if (before.every((b) => b === 0)) return input;
-  return pad(input, [...before].reverse().flatMap((b) => [b, 0]), value);
+  return pad(input, [...before].reverse().flatMap((b) => [b, 0]));
 }
 
 function kernel(spatial: Spatial): Backend["conv1d"] {
