@@ -89,7 +89,8 @@ describe("line, functions, curves", () => {
     expect(fig.layout.yaxis2).toMatchObject({ overlaying: "y", tickmode: "auto", showgrid: false });
     expect(fig.layout.yaxis2?.range).toBeUndefined();
     expect(fig.layout.xaxis?.title?.text).toBe("epoch");
-    expect(plot.curves({ loss: [1], accuracy: [0.5] }, { right: ["accuracy"], rightRange: [0, 1] }).layout.yaxis2?.range).toEqual([0, 1]);
+    const fixed = plot.curves({ loss: [1], accuracy: [0.5] }, { right: ["accuracy"], rightRange: [0, 1] });
+    expect(fixed.layout.yaxis2?.range).toEqual([0, 1]);
     expect(() => plot.curves({ loss: [1], accuracy: [0.5] }, { right: ["accuracy"], rightRange: [1, 0] }))
       .toThrow("plot.curves: rightRange must be [lo, hi] with lo < hi, got [1, 0]");
     expect(() => plot.curves({ loss: [1] }, { right: ["acc"] })).toThrow('plot.curves: right names series ["acc"] that are not plotted');

@@ -76,7 +76,10 @@ export function seriesFigure(series: readonly Series[], options: LineOptions, op
   // ticks (plotly would otherwise place them at the left axis's grid lines: 0.6992, 0.7546, ...) and draws
   // no grid of its own, which would not line up with the left one.
   const layout: Partial<Layout> = right.size === 0 ? {} : {
-    yaxis2: { ...axisTitle(options.rightLabel), overlaying: "y", side: "right", tickmode: "auto", showgrid: false, ...rightRange(options, op) },
+    yaxis2: {
+      ...axisTitle(options.rightLabel), overlaying: "y", side: "right", tickmode: "auto", showgrid: false,
+      ...rightRange(options, op),
+    },
     legend: { x: 1.1, xanchor: "left" },
   };
   if (options.logX) layout.xaxis = LOG_AXIS;
