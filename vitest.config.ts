@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 // The browser checks (handouts, live Notebook) run after every other test file has finished (group 1),
 // so they find build/notebooks already executed by test/notebooks-run.test.ts and reuse it instead of
 // executing the series a second time (or reading it while it is being written).
-const BROWSER = ["test/handouts*.test.ts", "test/live-notebook*.test.ts"];
+const BROWSER = ["test/handouts*.test.ts", "test/live-notebook*.test.ts", "test/lite.test.ts"];
 
 export default defineConfig({
   test: {

@@ -4,7 +4,6 @@
  * text summary (what untrusted or script-less viewers show), optionally plotly.js itself, and a script
  * that draws the figure with `window.Plotly`. No network is used.
  */
-import { randomBytes } from "crypto";
 import { escapeText, scriptJson } from "./escape";
 import { Figure } from "./figure";
 import { plotlySource } from "./plotly-source";
@@ -14,7 +13,13 @@ const MISSING_PLOTLY =
   "plotly.js is not loaded: the first figure of a session carries it, so run the notebook from the top " +
   "(or set MINITORCH_PLOT_INLINE=every to put it in every figure).";
 
-const session = randomBytes(4).toString("hex");
+/** `bytes` random bytes as hex, for ids that must not collide between kernel sessions (Web Crypto: Node and
+ * browsers alike). */
+export function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const session = randomHex(4);
 let counter = 0;
 
 /** The HTML of one figure; `plotly` inlines plotly.js (guarded so a page loads it only once). */
