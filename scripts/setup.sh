@@ -7,4 +7,5 @@ bash scripts/install-system.sh
 npm ci
 npm run build
 npm run kernel
+npm run lab:build
 npm run handouts
