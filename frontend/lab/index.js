@@ -20,8 +20,6 @@ function plugins(modules) {
 async function main() {
   const lab = new JupyterLab({ mimeExtensions: plugins(mimeExtensions) });
   lab.registerPlugins(plugins(extensions));
-  // as JupyterLab's own page does: scripts (browser tests) reach the app only when the server says so
-  if (PageConfig.getOption("exposeAppInBrowser") === "true") window.jupyterapp = lab;
   await lab.start();
   await lab.restored;
 }

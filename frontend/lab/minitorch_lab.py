@@ -5,13 +5,13 @@ Run by `npm run lab`; by hand: `python3 frontend/lab/minitorch_lab.py --ServerAp
 """
 import json
 import os
+import sys
 
 import jupyter_server
 from jupyter_core.paths import jupyter_config_dir
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyterlab_server import LabServerApp
 from tornado import web, websocket
-from traitlets import Bool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(HERE, "build")
@@ -74,22 +74,13 @@ class MiniTorchLab(LabServerApp):
     user_settings_dir = os.path.join(jupyter_config_dir(), "lab", "user-settings")
     workspaces_dir = os.path.join(jupyter_config_dir(), "lab", "workspaces")
 
-    expose_app_in_browser = Bool(
-        False, config=True, help="Put the application object at window.jupyterapp (for browser tests)."
-    )
-
     def initialize_handlers(self):
         super().initialize_handlers()
         if jupyter_server.version_info[0] < 2:
             self.handlers += [(r"/api/me", IdentityHandler), (r"/api/events/subscribe", EventsHandler)]
 
-    def initialize_settings(self):
-        super().initialize_settings()
-        if not os.path.exists(os.path.join(BUILD, "bundle.js")):
-            raise SystemExit(f"The lab front end is not built ({BUILD}/bundle.js is missing): run `npm run lab:build`")
-        page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})
-        page_config["exposeAppInBrowser"] = self.expose_app_in_browser
-
 
 if __name__ == "__main__":
+    if not os.path.exists(os.path.join(BUILD, "bundle.js")):
+        sys.exit(f"The lab front end is not built ({BUILD}/bundle.js is missing): run `npm run lab:build`")
     MiniTorchLab.launch_instance()
