@@ -2,10 +2,10 @@
 // headless Chromium with every request off that server blocked, and for every lecture notebook and each
 // homework's instructor copy: open it, Run > Run All Cells, and check that every cell ran, none left an error
 // or stderr output, the math is typeset and every figure is drawn by plotly (as many drawn plots as plotly
-// outputs the saved notebook holds); a live training figure redraws in place (its trace grows); saved, the
-// notebook opens in a second tab with its figures; the page reloaded while the kernel keeps running (which
-// the kernel cannot know), the saved figures draw, and a second Run All draws every figure again. The page
-// logs no error. Screenshots go to build/screenshots/lab-*.png, timings to build/lab-timings.json. The
+// outputs the saved notebook holds); a live training figure redraws in place (its trace grows); the page
+// reloaded while the kernel keeps running (which the kernel cannot know), the saved notebook reopens with its
+// figures drawn, and a second Run All draws every figure again. The first notebook also opens, saved, in a
+// second tab with its figures. The page logs no error. Screenshots go to build/screenshots/lab-*.png, timings to build/lab-timings.json. The
 // server and its kernels are shut down whatever happens.
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "fs";
@@ -164,7 +164,7 @@ async function shutDownSessions(): Promise<void> {
 }
 
 describe("the project's JupyterLab", () => {
-  test.each(NOTEBOOK_FILES.map((file) => basename(file)))("%s: Run All draws every figure, after saving, in a second tab and after a reload", async (name) => {
+  test.each(NOTEBOOK_FILES.map((file) => basename(file)))("%s: Run All draws every figure, and again after a reload", async (name) => {
     if (browser === null || server === null) throw new Error("no browser or server");
     const { origin, token } = server;
     const { context, page, log } = await offlinePage(browser, { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 1000 } });
@@ -196,8 +196,9 @@ describe("the project's JupyterLab", () => {
         expect(grew.length, `a live figure redrew in place, growing (states per figure: ${JSON.stringify(states)})`).toBeGreaterThan(0);
       }
 
-      // a second tab opens the saved notebook from disk, with its figures
-      await checkSecondTab(context, origin, name, figures);
+      // a second tab opens the saved notebook from disk, with its figures (one notebook shows it: the
+      // renderer does not depend on what the notebook holds, and every page load costs seconds)
+      if (name === basename(NOTEBOOK_FILES[0])) await checkSecondTab(context, origin, name, figures);
 
       // reloaded while the kernel keeps running: the saved figures draw, and so do those of a second Run All
       await page.reload();
