@@ -10,42 +10,29 @@
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import { basename, join } from "path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchChromium, offlinePage } from "../scripts/lib/handouts/browser";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, describe, expect, test } from "vitest";
+import { offlinePage } from "../scripts/lib/handouts/browser";
 import { NOTEBOOKS, ROOT } from "../scripts/lib/jupyter";
 import { cellSource, listNotebooks, readNotebook } from "../scripts/lib/notebook";
-import { JupyterServer, startJupyter } from "./support/jupyter-server";
+import { SCREENSHOTS, useJupyterSession } from "./support/jupyter-server";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 /** The session works on copies (autosave must not touch notebooks/), deep enough in the repository that
  * the kernel resolves "minitorch-ts" from its node_modules. */
 const WORKDIR = join(ROOT, "build", "lab-check");
-const SCREENSHOTS = join(ROOT, "build", "screenshots");
 const NOTEBOOK_FILES = [...listNotebooks(NOTEBOOKS), ...listNotebooks(join(ROOT, "homework"))];
 const RUN_TIMEOUT = 600_000;
 
-let server: JupyterServer | null = null;
-let browser: Browser | null = null;
 const timings: { notebook: string; openSeconds: number; runAllSeconds: number; rerunSeconds: number }[] = [];
 
-beforeAll(async () => {
+const session = useJupyterSession("lab", WORKDIR, () => {
+  // fresh copies: a notebook saved by an earlier run must not count as this run's
   rmSync(WORKDIR, { recursive: true, force: true });
-  mkdirSync(WORKDIR, { recursive: true });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  mkdirSync(WORKDIR);
   for (const file of NOTEBOOK_FILES) copyFileSync(file, join(WORKDIR, basename(file)));
-  server = await startJupyter("lab", WORKDIR);
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server?.stop();
-    writeFileSync(join(ROOT, "build", "lab-timings.json"), `${JSON.stringify(timings, null, 2)}\n`);
-  }
-}, 60_000);
+});
+afterAll(() => writeFileSync(join(ROOT, "build", "lab-timings.json"), `${JSON.stringify(timings, null, 2)}\n`));
 
 /** The figures a saved notebook shows: its outputs that carry the plotly MIME type. */
 function savedFigures(name: string): number {
@@ -157,17 +144,16 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Shuts the notebook's kernel down through the server (the next notebook gets its own). */
 async function shutDownSessions(): Promise<void> {
-  if (server === null) return;
-  const headers = { Authorization: `token ${server.token}` };
-  const sessions = (await (await fetch(`${server.origin}/api/sessions`, { headers })).json()) as { id: string }[];
-  for (const { id } of sessions) await fetch(`${server.origin}/api/sessions/${id}`, { method: "DELETE", headers });
+  const { origin, token } = session.server();
+  const headers = { Authorization: `token ${token}` };
+  const sessions = (await (await fetch(`${origin}/api/sessions`, { headers })).json()) as { id: string }[];
+  for (const { id } of sessions) await fetch(`${origin}/api/sessions/${id}`, { method: "DELETE", headers });
 }
 
 describe("the project's JupyterLab", () => {
   test.each(NOTEBOOK_FILES.map((file) => basename(file)))("%s: Run All draws every figure, and again after a reload", async (name) => {
-    if (browser === null || server === null) throw new Error("no browser or server");
-    const { origin, token } = server;
-    const { context, page, log } = await offlinePage(browser, { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 1000 } });
+    const { origin, token } = session.server();
+    const { context, page, log } = await offlinePage(session.browser(), { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 1000 } });
     const stem = name.replace(/\.ipynb$/, "");
     try {
       // ?reset: a fresh workspace, so only this notebook opens (and starts a kernel)

@@ -6,40 +6,22 @@
 // keeps running, which leaves a page without plotly.js that the kernel believes has it: the saved figures
 // draw again, and so do the figures of a second Run All (the page loads plotly.js from the server). The
 // server (and its kernel) is shut down whatever happens.
-import { copyFileSync, mkdirSync } from "fs";
+import { copyFileSync } from "fs";
 import { join } from "path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
 import { PLOTLY_STATIC_PATH } from "../src/plot/plotly-source";
-import { launchChromium, offlinePage } from "../scripts/lib/handouts/browser";
+import { offlinePage } from "../scripts/lib/handouts/browser";
 import { NOTEBOOKS, ROOT } from "../scripts/lib/jupyter";
-import { JupyterServer, startJupyter } from "./support/jupyter-server";
+import { SCREENSHOTS, useJupyterSession } from "./support/jupyter-server";
 
 const STARTER = join(NOTEBOOKS, "01-tensors-strides-views.ipynb");
 /** The session works on a copy under build/ (autosave must not touch notebooks/), deep enough in the
  * repository that the kernel resolves "minitorch-ts" from its node_modules. */
 const WORKDIR = join(ROOT, "build", "live-notebook");
-const SCREENSHOTS = join(ROOT, "build", "screenshots");
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
-let server: JupyterServer | null = null;
-let browser: Browser | null = null;
-
-beforeAll(async () => {
-  mkdirSync(WORKDIR, { recursive: true });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  copyFileSync(STARTER, join(WORKDIR, "starter.ipynb"));
-  server = await startJupyter("notebook", WORKDIR);
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server?.stop();
-  }
-}, 60_000);
+const session = useJupyterSession("notebook", WORKDIR, () => copyFileSync(STARTER, join(WORKDIR, "starter.ipynb")));
 
 type NotebookWindow = {
   Jupyter: {
@@ -111,9 +93,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 test("Run All in a live Notebook session runs the starter notebook, draws its figures, and draws them again after a reload", async () => {
-  if (browser === null || server === null) throw new Error("no browser or server");
-  const { origin, token } = server;
-  const { context, page, log } = await offlinePage(browser, { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 1000 } });
+  const { origin, token } = session.server();
+  const { context, page, log } = await offlinePage(session.browser(), { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 1000 } });
   const plotlyRequests: string[] = [];
   page.on("request", (request) => {
     if (request.url().endsWith(PLOTLY_STATIC_PATH)) plotlyRequests.push(request.url());

@@ -3,12 +3,18 @@
 // and runtime files in a scratch folder. `stop()` shuts it and its kernels down, whatever state it is in.
 import { ChildProcess, spawn } from "child_process";
 import { randomBytes } from "crypto";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "fs";
 import { AddressInfo, createServer } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
-import { jupyterPython } from "../../scripts/lib/jupyter";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { launchChromium } from "../../scripts/lib/handouts/browser";
+import { ROOT, jupyterPython } from "../../scripts/lib/jupyter";
 import { FrontEnd, serverArgs } from "../../scripts/lib/lab";
+
+/** Where browser checks keep their screenshots. */
+export const SCREENSHOTS = join(ROOT, "build", "screenshots");
 
 export interface JupyterServer {
   /** http://127.0.0.1:PORT */
@@ -109,4 +115,31 @@ export async function startJupyter(frontEnd: FrontEnd, root: string, extra: read
     await server.stop();
     throw error;
   }
+}
+
+/** A browser check's session: before the file's tests, `prepare` fills `root` (a folder under build/, deep
+ * enough in the repository that kernels resolve "minitorch-ts"), then the server and Chromium start; after
+ * them both end, whatever happened. */
+export function useJupyterSession(frontEnd: FrontEnd, root: string, prepare: () => void): { server(): JupyterServer; browser(): Browser } {
+  let server: JupyterServer | null = null;
+  let browser: Browser | null = null;
+  beforeAll(async () => {
+    mkdirSync(root, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    prepare();
+    server = await startJupyter(frontEnd, root);
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await server?.stop();
+    }
+  }, 60_000);
+  const started = <T>(value: T | null, what: string): T => {
+    if (value === null) throw new Error(`${what} did not start`);
+    return value;
+  };
+  return { server: () => started(server, "the Jupyter server"), browser: () => started(browser, "Chromium") };
 }
