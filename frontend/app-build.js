@@ -20,7 +20,9 @@ function projectPlotly() {
   try {
     return path.dirname(require.resolve("plotly.js-dist-min/package.json", { paths: [ROOT] }));
   } catch {
-    throw new Error(`plotly.js-dist-min is not installed in ${ROOT}/node_modules: run \`npm ci\` at the repository root first`);
+    throw new Error(
+      `plotly.js-dist-min is not installed in ${ROOT}/node_modules: run \`npm ci\` at the repository root first`,
+    );
   }
 }
 
@@ -80,7 +82,21 @@ function appConfig(appDir, { mode = "production" } = {}) {
       alias: { "plotly.js-dist-min$": path.join(projectPlotly(), "plotly.min.js") },
     },
     module: {
-      rules: [{ test: /\.ts$/, loader: "builtin:swc-loader", options: { jsc: { parser: { syntax: "typescript" } } }, type: "javascript/auto" }],
+      rules: [
+        {
+          test: /\.ts$/,
+          loader: "builtin:swc-loader",
+          options: { jsc: { parser: { syntax: "typescript" } } },
+          type: "javascript/auto",
+        },
+      ],
+    },
+    optimization: {
+      // plotly.js comes minified: minifying its 4.8 MB again took half of the build for 4% less
+      minimizer: [
+        new rspack.SwcJsMinimizerRspackPlugin({ exclude: /^plotly\./ }),
+        new rspack.LightningCssMinimizerRspackPlugin(),
+      ],
     },
     performance: { hints: false },
     // mathjax-full reads __dirname, which a browser build stubs; harmless

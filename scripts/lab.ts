@@ -18,7 +18,11 @@ try {
   console.log(`${why}\nServing ${NOTEBOOKS}; Ctrl-C stops Jupyter and its kernels.`);
   // Jupyter runs in its own process group, so Ctrl-C reaches this script only, which asks Jupyter to stop
   // (SIGTERM: it shuts its kernels down, with no "Shutdown this server?" prompt); once more after 3 s forces it.
-  const child = spawn(python, serverArgs(frontEnd, process.argv.slice(2)), { cwd: NOTEBOOKS, detached: true, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(python, serverArgs(frontEnd, process.argv.slice(2)), {
+    cwd: NOTEBOOKS,
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   let stopping = 0;
   const stop = (): void => {
     if (stopping === 0) {

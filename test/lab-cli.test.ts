@@ -43,7 +43,8 @@ function startLab(options: { offline: boolean }): Lab {
   const scratch = mkdtempSync(join(tmpdir(), "minitorch-lab-cli-"));
   const script = [join(ROOT, "node_modules", ".bin", "ts-node"), "--transpile-only", "scripts/lab.ts",
     "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--ServerApp.token=${token}`];
-  const argv = options.offline ? ["bwrap", "--dev-bind", "/", "/", "--unshare-net", "--die-with-parent", "--", ...script] : script;
+  const bwrap = ["bwrap", "--dev-bind", "/", "/", "--unshare-net", "--die-with-parent", "--"];
+  const argv = options.offline ? [...bwrap, ...script] : script;
   const child = spawn(argv[0], argv.slice(1), {
     cwd: ROOT,
     detached: true,
@@ -66,7 +67,9 @@ function startLab(options: { offline: boolean }): Lab {
 async function until(lab: Lab, ready: () => boolean | Promise<boolean>, seconds: number, what: string): Promise<void> {
   for (let i = 0; i < seconds * 5; i++) {
     if (await ready()) return;
-    if (lab.child.exitCode !== null) throw new Error(`npm run lab exited (${lab.child.exitCode}) before ${what}:\n${lab.output()}`);
+    if (lab.child.exitCode !== null) {
+      throw new Error(`npm run lab exited (${lab.child.exitCode}) before ${what}:\n${lab.output()}`);
+    }
     await sleep(200);
   }
   throw new Error(`no ${what} within ${seconds} s:\n${lab.output()}`);
@@ -76,14 +79,16 @@ async function until(lab: Lab, ready: () => boolean | Promise<boolean>, seconds:
  * alone: bubblewrap is the test's harness, not part of what a user runs). Resolves with the exit code. */
 async function controlC(lab: Lab, options: { offline: boolean }): Promise<number | null> {
   if (options.offline) {
-    const script = processesWith(lab.token).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/lab.ts"));
+    const script = processesWith(lab.token)
+      .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/lab.ts"));
     const inner = script.filter((pid) => pid !== lab.child.pid);
     expect(inner, "the lab script inside bubblewrap").toHaveLength(1);
     process.kill(inner[0], "SIGINT");
   } else if (lab.child.pid !== undefined) {
     process.kill(-lab.child.pid, "SIGINT");
   }
-  return Promise.race([lab.exit, sleep(60_000).then(() => Promise.reject(new Error(`still running 60 s after Ctrl-C:\n${lab.output()}`)))]);
+  const late = sleep(60_000).then(() => Promise.reject(new Error(`still running 60 s after Ctrl-C:\n${lab.output()}`)));
+  return Promise.race([lab.exit, late]);
 }
 
 afterEach(async () => {
@@ -94,7 +99,7 @@ afterEach(async () => {
   }
 });
 
-test("npm run lab serves the project's JupyterLab with tslab as the default kernel; Ctrl-C stops Jupyter and its kernels", async () => {
+test("npm run lab serves the project's JupyterLab, tslab as default kernel; Ctrl-C stops it and kernels", async () => {
   expect(chooseFrontEnd(jupyterPython()).frontEnd, "a pip-installed JupyterLab would win here").toBe("lab");
   const lab = startLab({ offline: false });
   const origin = `http://127.0.0.1:${lab.port}`;
@@ -109,7 +114,8 @@ test("npm run lab serves the project's JupyterLab with tslab as the default kern
   expect((await get(`/${PLOTLY_STATIC_PATH}`)).status).toBe(200);
   expect(((await (await get("/api/kernelspecs")).json()) as { default: string }).default).toBe("tslab");
 
-  const kernel = (await (await fetch(`${origin}/api/kernels`, { method: "POST", headers, body: "{}" })).json()) as { id: string; name: string };
+  const started = await fetch(`${origin}/api/kernels`, { method: "POST", headers, body: "{}" });
+  const kernel = (await started.json()) as { id: string; name: string };
   expect(kernel.name).toBe("tslab");
   await until(lab, () => processesWith(`kernel-${kernel.id}.json`).length > 0, 60, "kernel process");
 

@@ -5,8 +5,8 @@
 // outputs the saved notebook holds); a live training figure redraws in place (its trace grows); the page
 // reloaded while the kernel keeps running (which the kernel cannot know), the saved notebook reopens with its
 // figures drawn, and a second Run All draws every figure again. The first notebook also opens, saved, in a
-// second tab with its figures. The page logs no error. Screenshots go to build/screenshots/lab-*.png, timings to build/lab-timings.json. The
-// server and its kernels are shut down whatever happens.
+// second tab with its figures. The page logs no error. Screenshots go to build/screenshots/lab-*.png, timings
+// to build/lab-timings.json. The server and its kernels are shut down whatever happens.
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import { basename, join } from "path";
@@ -51,7 +51,8 @@ function hasMath(name: string): boolean {
 
 /** Whether the notebook trains with a live figure (`plot.live`), which must redraw in place. */
 function hasLiveFigure(name: string): boolean {
-  return readNotebook(join(WORKDIR, name)).cells.some((c) => c.cell_type === "code" && cellSource(c).includes("plot.live("));
+  const cells = readNotebook(join(WORKDIR, name)).cells;
+  return cells.some((c) => c.cell_type === "code" && cellSource(c).includes("plot.live("));
 }
 
 /** The open notebook's code-cell prompts: a number once run, "*" while queued or running, "" never run. */
@@ -65,8 +66,12 @@ function prompts(page: Page): Promise<string[]> {
  * took since `since`. */
 async function notebookReady(page: Page, since: number): Promise<number> {
   await page.waitForSelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell", { timeout: 120_000 });
-  await page.waitForFunction(() => Array.from(document.querySelectorAll(".jp-StatusBar-TextItem")).some((el) => /\| Idle$/.test(el.textContent ?? "")),
-    undefined, { timeout: 120_000, polling: 200 });
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll(".jp-StatusBar-TextItem"))
+      .some((el) => /\| Idle$/.test(el.textContent ?? "")),
+    undefined,
+    { timeout: 120_000, polling: 200 },
+  );
   return (Date.now() - since) / 1000;
 }
 
@@ -84,7 +89,8 @@ async function runAll(page: Page): Promise<number> {
   await menu(page, "Run", "Run All Cells");
   await page.waitForFunction(([previous]) => {
     const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
-    const texts = Array.from(panel?.querySelectorAll(".jp-CodeCell .jp-InputPrompt") ?? []).map((el) => (el.textContent ?? "").replace(/[[\]:\s]/g, ""));
+    const texts = Array.from(panel?.querySelectorAll(".jp-CodeCell .jp-InputPrompt") ?? [])
+      .map((el) => (el.textContent ?? "").replace(/[[\]:\s]/g, ""));
     const idle = panel?.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']") !== null;
     // started (some cell ran after `previous`), nothing queued, kernel idle
     return idle && !texts.includes("*") && texts.some((t) => Number(t) > previous);
@@ -102,11 +108,13 @@ async function shown(page: Page, figures: number) {
   }, [panel, figures] as const, { timeout: 60_000, polling: 250 }).catch(() => undefined);
   return page.evaluate((p) => {
     const plots = Array.from(document.querySelectorAll(`${p} .minitorch-plot`));
-    const outputs = (type: string) => Array.from(document.querySelectorAll(`${p} .jp-OutputArea-output[data-mime-type="${type}"]`));
+    const outputs = (type: string) =>
+      Array.from(document.querySelectorAll(`${p} .jp-OutputArea-output[data-mime-type="${type}"]`));
     return {
       plots: plots.length,
       drawn: plots.filter((div) => div.querySelector(".main-svg") !== null).length,
-      notDrawn: plots.filter((div) => div.querySelector(".main-svg") === null).map((div) => div.textContent?.slice(0, 200)),
+      notDrawn: plots.filter((div) => div.querySelector(".main-svg") === null)
+        .map((div) => div.textContent?.slice(0, 200)),
       errors: outputs("application/vnd.jupyter.stderr").map((el) => el.textContent?.slice(0, 300)),
       math: document.querySelectorAll(`${p} mjx-container`).length,
       mathErrors: document.querySelectorAll(`${p} mjx-merror, ${p} merror`).length,
@@ -114,13 +122,16 @@ async function shown(page: Page, figures: number) {
   }, panel);
 }
 
+/** What watchFigures leaves in the page. */
+type FigureWatch = { figureStates: () => number[][] };
+
 /** From now on, records every state of every figure drawn by the plotly renderer: the number of points
  * of its traces, per figure element, so that a figure redrawn in place shows as one element that grew. */
 async function watchFigures(page: Page): Promise<void> {
   await page.evaluate(() => {
     type Graph = HTMLElement & { data?: { x?: ArrayLike<unknown> }[] };
     const seen = new Map<Graph, number[]>();
-    (window as unknown as { figureStates: () => number[][] }).figureStates = () => Array.from(seen.values());
+    (window as unknown as FigureWatch).figureStates = () => Array.from(seen.values());
     new MutationObserver((records) => {
       for (const record of records) {
         const graph = (record.target as Element).closest?.(".minitorch-plotly .minitorch-plot") as Graph | null;
@@ -137,7 +148,8 @@ async function watchFigures(page: Page): Promise<void> {
 /** Saves the notebook through the File menu and waits until the tab is no longer marked unsaved. */
 async function save(page: Page): Promise<void> {
   await menu(page, "File", "Save Notebook");
-  await page.waitForFunction(() => document.querySelector(".lm-TabBar-tab.lm-mod-current.jp-mod-dirty") === null, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector(".lm-TabBar-tab.lm-mod-current.jp-mod-dirty") === null,
+    undefined, { timeout: 60_000 });
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -155,9 +167,13 @@ async function shutDownSessions(): Promise<void> {
 }
 
 describe("the project's JupyterLab", () => {
-  test.each(NOTEBOOK_FILES.map((file) => basename(file)))("%s: Run All draws every figure, and again after a reload", async (name) => {
+  const names = NOTEBOOK_FILES.map((file) => basename(file));
+  test.each(names)("%s: Run All draws every figure, and again after a reload", async (name) => {
     const { origin, token } = session.server();
-    const { context, page, log } = await offlinePage(session.browser(), { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 1000 } });
+    const { context, page, log } = await offlinePage(session.browser(), {
+      allow: (url) => url.origin === origin,
+      viewport: { width: 1280, height: 1000 },
+    });
     const stem = name.replace(/\.ipynb$/, "");
     let passed = false;
     try {
@@ -182,9 +198,10 @@ describe("the project's JupyterLab", () => {
       expect(first.plots).toBe(figures);
       expect(first.drawn, JSON.stringify(first.notDrawn)).toBe(figures);
       if (hasLiveFigure(name)) {
-        const states = await page.evaluate(() => (window as unknown as { figureStates: () => number[][] }).figureStates());
+        const states = await page.evaluate(() => (window as unknown as FigureWatch).figureStates());
         const grew = states.filter((s) => s.length > 1 && s.every((n, i) => i === 0 || n > s[i - 1]));
-        expect(grew.length, `a live figure redrew in place, growing (states per figure: ${JSON.stringify(states)})`).toBeGreaterThan(0);
+        const message = `a live figure redrew in place, growing (states per figure: ${JSON.stringify(states)})`;
+        expect(grew.length, message).toBeGreaterThan(0);
       }
 
       // a second tab opens the saved notebook from disk, with its figures (one notebook shows it: the

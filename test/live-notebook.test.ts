@@ -28,11 +28,13 @@ type NotebookWindow = {
     notebook: {
       _fully_loaded?: boolean;
       kernel?: { is_connected(): boolean };
-      get_cells(): { cell_type: string; input_prompt_number?: number | string | null; output_area?: { outputs: Output[] } }[];
+      get_cells(): Cell[];
+      clear_all_output(): void;
     };
   };
 };
 type Output = { output_type: string; name?: string; text?: string; data?: Record<string, unknown> };
+type Cell = { cell_type: string; input_prompt_number?: number | string | null; output_area?: { outputs: Output[] } };
 
 /** Waits until the notebook is loaded and its kernel connected. */
 async function loaded(page: Page): Promise<void> {
@@ -53,7 +55,8 @@ async function menu(page: Page, top: string, item: string): Promise<void> {
 async function runAll(page: Page): Promise<void> {
   await menu(page, "#celllink", "#run_all_cells > a");
   await page.waitForFunction(() => {
-    const cells = (window as unknown as NotebookWindow).Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code");
+    const notebook = (window as unknown as NotebookWindow).Jupyter.notebook;
+    const cells = notebook.get_cells().filter((c) => c.cell_type === "code");
     const waiting = cells.some((c) => c.input_prompt_number === "*");
     const idle = document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
     return !waiting && idle && cells.some((c) => typeof c.input_prompt_number === "number");
@@ -63,22 +66,25 @@ async function runAll(page: Page): Promise<void> {
 /** The page's cells, outputs and figures as they stand, once every figure is drawn (or 30 s passed). */
 async function pageState(page: Page) {
   await page.waitForFunction(
-    () => Array.from(document.querySelectorAll(".minitorch-plot")).every((div) => div.querySelector(".main-svg") !== null),
+    () => Array.from(document.querySelectorAll(".minitorch-plot")).every((div) => div.querySelector(".main-svg")),
     undefined,
     { timeout: 30_000, polling: 250 },
   ).catch(() => undefined); // the assertions below say what is missing
   return page.evaluate((mime) => {
-    const cells = (window as unknown as NotebookWindow).Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code");
+    const notebook = (window as unknown as NotebookWindow).Jupyter.notebook;
+    const cells = notebook.get_cells().filter((c) => c.cell_type === "code");
     const outputs = cells.flatMap((c) => c.output_area?.outputs ?? []);
     const plots = Array.from(document.querySelectorAll(".minitorch-plot"));
     return {
       prompts: cells.map((c) => c.input_prompt_number ?? null),
       errorOutputs: document.querySelectorAll(".output_error").length,
-      stderr: outputs.filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => String(o.text).slice(0, 300)),
+      stderr: outputs.filter((o) => o.output_type === "stream" && o.name === "stderr")
+        .map((o) => String(o.text).slice(0, 300)),
       figures: outputs.filter((o) => o.data !== undefined && mime in o.data).length,
       plotDivs: plots.length,
       drawn: plots.filter((div) => div.querySelector(".main-svg") !== null).length,
-      notDrawn: plots.filter((div) => div.querySelector(".main-svg") === null).map((div) => div.textContent?.slice(0, 200)),
+      notDrawn: plots.filter((div) => div.querySelector(".main-svg") === null)
+        .map((div) => div.textContent?.slice(0, 200)),
       math: document.querySelectorAll(".MathJax_SVG, .MathJax, .MathJax_CHTML, mjx-container").length,
       mathErrors: document.querySelectorAll(".MathJax_Error, merror").length,
     };
@@ -92,9 +98,12 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, name) });
 }
 
-test("Run All in a live Notebook session runs the starter notebook, draws its figures, and draws them again after a reload", async () => {
+test("Run All in a live Notebook session draws the starter notebook's figures, and again after a reload", async () => {
   const { origin, token } = session.server();
-  const { context, page, log } = await offlinePage(session.browser(), { allow: (url) => url.origin === origin, viewport: { width: 1280, height: 1000 } });
+  const { context, page, log } = await offlinePage(session.browser(), {
+    allow: (url) => url.origin === origin,
+    viewport: { width: 1280, height: 1000 },
+  });
   const plotlyRequests: string[] = [];
   page.on("request", (request) => {
     if (request.url().endsWith(PLOTLY_STATIC_PATH)) plotlyRequests.push(request.url());
@@ -109,7 +118,8 @@ test("Run All in a live Notebook session runs the starter notebook, draws its fi
     const state = await pageState(page);
     await screenshot(page, "live-notebook.png");
 
-    expect(state.prompts.every((p) => typeof p === "number"), `every code cell ran: ${JSON.stringify(state.prompts)}`).toBe(true);
+    const ran = state.prompts.every((p) => typeof p === "number");
+    expect(ran, `every code cell ran: ${JSON.stringify(state.prompts)}`).toBe(true);
     expect(state.errorOutputs).toBe(0);
     expect(state.stderr).toEqual([]);
     expect(state.figures).toBeGreaterThanOrEqual(5);
@@ -124,8 +134,8 @@ test("Run All in a live Notebook session runs the starter notebook, draws its fi
 
     // saved, reloaded: the saved outputs draw again (the first figure carries plotly.js)
     await menu(page, "#filelink", "#save_checkpoint > a");
-    await page.waitForFunction(() => document.querySelector("#notification_notebook")?.textContent?.includes("saved") ?? false,
-      undefined, { timeout: 30_000 }).catch(() => undefined);
+    const saved = () => document.querySelector("#notification_notebook")?.textContent?.includes("saved") ?? false;
+    await page.waitForFunction(saved, undefined, { timeout: 30_000 }).catch(() => undefined);
     await page.reload();
     await loaded(page);
     const reopened = await pageState(page);
@@ -133,7 +143,7 @@ test("Run All in a live Notebook session runs the starter notebook, draws its fi
 
     // outputs cleared and saved, reloaded: the page has no plotly.js, the kernel (still running) has sent it
     // already, so no figure of this Run All carries it and the page must load it from the server
-    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { clear_all_output(): void } } }).Jupyter.notebook.clear_all_output());
+    await page.evaluate(() => (window as unknown as NotebookWindow).Jupyter.notebook.clear_all_output());
     await menu(page, "#filelink", "#save_checkpoint > a");
     await page.waitForTimeout(1000);
     await page.reload();

@@ -25,14 +25,19 @@ export type FrontEnd = "pip-jupyterlab" | "lab" | "notebook";
 /** The front end `npm run lab` starts, and a sentence saying why, for the user. */
 export function chooseFrontEnd(python: string): { frontEnd: FrontEnd; why: string } {
   if (hasJupyterLab(python)) {
-    return { frontEnd: "pip-jupyterlab", why: `Starting the JupyterLab installed in ${python} (it wins over the project's build in frontend/lab).` };
+    const why = `Starting the JupyterLab installed in ${python} (it wins over the project's build in frontend/lab).`;
+    return { frontEnd: "pip-jupyterlab", why };
   }
   if (spawnSync(python, ["-c", "import jupyter_server, jupyterlab_server"], { stdio: "ignore" }).status === 0) {
-    return { frontEnd: "lab", why: "No pip-installed JupyterLab: starting the project's JupyterLab 4.6 (frontend/lab) on Debian's jupyter-server." };
+    const why =
+      "No pip-installed JupyterLab: starting the project's JupyterLab 4.6 (frontend/lab) on Debian's jupyter-server.";
+    return { frontEnd: "lab", why };
   }
   return {
     frontEnd: "notebook",
-    why: "Neither JupyterLab nor jupyter-server + jupyterlab-server is installed (scripts/install-system.sh installs them): starting the classic Notebook.",
+    why:
+      "Neither JupyterLab nor jupyter-server + jupyterlab-server is installed (scripts/install-system.sh installs " +
+      "them): starting the classic Notebook.",
   };
 }
 
@@ -42,7 +47,8 @@ export function chooseFrontEnd(python: string): { frontEnd: FrontEnd; why: strin
  * so the user's own options win. */
 export function serverArgs(frontEnd: FrontEnd, extra: readonly string[] = []): string[] {
   const app = frontEnd === "notebook" ? "NotebookApp" : "ServerApp";
-  const command = { "pip-jupyterlab": ["-m", "jupyter", "lab"], lab: [LAB_SERVER], notebook: ["-m", "notebook"] }[frontEnd];
+  const commands = { "pip-jupyterlab": ["-m", "jupyter", "lab"], lab: [LAB_SERVER], notebook: ["-m", "notebook"] };
+  const command = commands[frontEnd];
   // Jupyter refuses to start as root unless told; containers and this project's machines run as root.
   const root = process.getuid?.() === 0 ? ["--allow-root"] : [];
   return [
@@ -73,7 +79,12 @@ function filesUnder(dir: string): string[] {
 /** What the lab's bundle is made from: the shared build script, the app, the plotly renderer and the
  * project's plotly.js (its package.json names the version). */
 function buildInputs(): string[] {
-  return [join(FRONTEND, "app-build.js"), ...filesUnder(LAB_APP), ...filesUnder(join(FRONTEND, "plotly-renderer")), join(plotlyStaticDir(), "package.json")];
+  return [
+    join(FRONTEND, "app-build.js"),
+    ...filesUnder(LAB_APP),
+    ...filesUnder(join(FRONTEND, "plotly-renderer")),
+    join(plotlyStaticDir(), "package.json"),
+  ];
 }
 
 const readStamp = (file: string): string | null => (existsSync(file) ? readFileSync(file, "utf8") : null);

@@ -52,12 +52,17 @@ function groupAlive(pid: number): boolean {
 }
 
 /** Starts `frontEnd`'s server on `root` (the folder it serves) and waits until it answers. */
-export async function startJupyter(frontEnd: FrontEnd, root: string, extra: readonly string[] = []): Promise<JupyterServer> {
+export async function startJupyter(
+  frontEnd: FrontEnd,
+  root: string,
+  extra: readonly string[] = [],
+): Promise<JupyterServer> {
   const scratch = mkdtempSync(join(tmpdir(), "minitorch-jupyter-"));
   const logFile = join(scratch, "server.log");
   const token = randomBytes(24).toString("hex");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  const headers = { Authorization: `token ${token}` };
   const app = frontEnd === "notebook" ? "NotebookApp" : "ServerApp";
   const dir = frontEnd === "notebook" ? `--notebook-dir=${root}` : `--ServerApp.root_dir=${root}`;
   const args = serverArgs(frontEnd, [
@@ -90,7 +95,7 @@ export async function startJupyter(frontEnd: FrontEnd, root: string, extra: read
       if (stopped) return;
       stopped = true;
       if (!exited()) {
-        await fetch(`${origin}/api/shutdown`, { method: "POST", headers: { Authorization: `token ${token}` } }).catch(() => undefined);
+        await fetch(`${origin}/api/shutdown`, { method: "POST", headers }).catch(() => undefined);
         for (let i = 0; i < 50 && !exited(); i++) await sleep(200);
       }
       for (const signal of ["SIGTERM", "SIGKILL"] as const) {
@@ -106,7 +111,7 @@ export async function startJupyter(frontEnd: FrontEnd, root: string, extra: read
   try {
     for (let i = 0; ; i++) {
       if (exited()) throw new Error(`the Jupyter server exited at start:\n${server.log()}`);
-      const ok = await fetch(`${origin}/api/status`, { headers: { Authorization: `token ${token}` } }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${origin}/api/status`, { headers }).then((r) => r.ok, () => false);
       if (ok) return server;
       if (i > 300) throw new Error(`the Jupyter server did not answer on port ${port} within 60 s:\n${server.log()}`);
       await sleep(200);
@@ -120,7 +125,11 @@ export async function startJupyter(frontEnd: FrontEnd, root: string, extra: read
 /** A browser check's session: before the file's tests, `prepare` fills `root` (a folder under build/, deep
  * enough in the repository that kernels resolve "minitorch-ts"), then the server and Chromium start; after
  * them both end, whatever happened. */
-export function useJupyterSession(frontEnd: FrontEnd, root: string, prepare: () => void): { server(): JupyterServer; browser(): Browser } {
+export function useJupyterSession(
+  frontEnd: FrontEnd,
+  root: string,
+  prepare: () => void,
+): { server(): JupyterServer; browser(): Browser } {
   let server: JupyterServer | null = null;
   let browser: Browser | null = null;
   beforeAll(async () => {
