@@ -112,6 +112,8 @@ async function shown(page: Page, figures: number) {
       Array.from(document.querySelectorAll(`${p} .jp-OutputArea-output[data-mime-type="${type}"]`));
     return {
       plots: plots.length,
+      // drawn by the plotly renderer extension (the plotly MIME type won), not by the HTML fallback
+      byRenderer: plots.filter((div) => div.closest(".minitorch-plotly") !== null).length,
       drawn: plots.filter((div) => div.querySelector(".main-svg") !== null).length,
       notDrawn: plots.filter((div) => div.querySelector(".main-svg") === null)
         .map((div) => div.textContent?.slice(0, 200)),
@@ -196,6 +198,7 @@ describe("the project's JupyterLab", () => {
       expect(first.mathErrors).toBe(0);
       expect(figures, "the notebook shows figures").toBeGreaterThan(0);
       expect(first.plots).toBe(figures);
+      expect(first.byRenderer).toBe(figures);
       expect(first.drawn, JSON.stringify(first.notDrawn)).toBe(figures);
       if (hasLiveFigure(name)) {
         const states = await page.evaluate(() => (window as unknown as FigureWatch).figureStates());
