@@ -5,7 +5,8 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { existsSync } from "fs";
-import { PLOTLY_STATIC_PATH, plotlySource, plotlyStaticDir } from "../src/plot/plotly-source";
+import { PLOTLY_FILE, PLOTLY_STATIC_PATH, plotlySource } from "../src/plot/plotly-source";
+import { plotlyStaticDir } from "../scripts/lib/lab";
 
 type Plot = typeof import("../src/plot");
 interface Sent {
@@ -69,8 +70,8 @@ describe("bundle", () => {
     expect(html).toContain("jupyter-config-data"); // where JupyterLab keeps the server's base URL
     expect(html).toContain("data-base-url"); // where the classic Notebook keeps it
     // the servers npm run lab starts add plotlyStaticDir() to their static paths: the file is there
-    expect(PLOTLY_STATIC_PATH).toMatch(/^static\/[\w.-]+\.js$/);
-    expect(existsSync(join(plotlyStaticDir(), PLOTLY_STATIC_PATH.slice("static/".length)))).toBe(true);
+    expect(PLOTLY_STATIC_PATH).toBe(`static/${PLOTLY_FILE}`);
+    expect(existsSync(join(plotlyStaticDir(), PLOTLY_FILE))).toBe(true);
   });
 
   test("the inlined plotly.js cannot end its script element early", () => {

@@ -5,8 +5,7 @@
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
-import { join, relative } from "path";
-import { plotlyStaticDir } from "../../src/plot/plotly-source";
+import { dirname, join, relative } from "path";
 import { KERNEL, ROOT, hasJupyterLab, run } from "./jupyter";
 
 /** The front-end apps and what they share (frontend/app-build.js, frontend/plotly-renderer). */
@@ -17,6 +16,12 @@ export const LAB_APP = join(FRONTEND, "lab");
 export const LAB_BUILD = join(LAB_APP, "build");
 /** The LabServerApp that serves LAB_BUILD on Debian's jupyter-server. */
 export const LAB_SERVER = join(LAB_APP, "minitorch_lab.py");
+
+/** The installed plotly.js-dist-min package's folder: the servers `npm run lab` starts add it to their static
+ * paths, so that a page without plotly.js loads it from them (PLOTLY_STATIC_PATH in src/plot/plotly-source.ts). */
+export function plotlyStaticDir(): string {
+  return dirname(require.resolve("plotly.js-dist-min/package.json", { paths: [ROOT] }));
+}
 
 /** Which front end serves the notebooks: a JupyterLab installed with pip, the project's JupyterLab build,
  * or the classic Notebook 6 (when jupyter-server or jupyterlab-server is missing). */

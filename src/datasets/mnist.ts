@@ -4,9 +4,8 @@
  * (0, 1, ..., 9, 0, 1, ...) so any 10 consecutive ones hold every class, and the last 100 images of each
  * digit form a test split the train split never touches.
  */
-import { readFileSync } from "fs";
-import { createRequire } from "module";
 import { check } from "../errors";
+import { platform } from "../platform";
 import { Generator, defaultGenerator } from "../data/random";
 import { fromStorage } from "../tensor/create";
 import { Tensor } from "../tensor/tensor";
@@ -50,9 +49,8 @@ let cache: Float64Array[] | null = null;
 /** The raw pixels of each digit's file, parsed once. */
 function digitFiles(): Float64Array[] {
   if (cache === null) {
-    const resolve = createRequire(__filename).resolve;
     cache = Array.from({ length: CLASSES }, (_, d) => {
-      const { data } = JSON.parse(readFileSync(resolve(`mnist/src/digits/${d}.json`), "utf8")) as { data: number[] };
+      const { data } = JSON.parse(platform.readPackageFile(`mnist/src/digits/${d}.json`)) as { data: number[] };
       return Float64Array.from(data);
     });
   }

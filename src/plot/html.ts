@@ -5,7 +5,6 @@
  * that draws the figure with `window.Plotly` (page-draw.ts: it asks the Jupyter server serving the page
  * for plotly.js when no output in the page carried it). Nothing is fetched from the network.
  */
-import { randomBytes } from "crypto";
 import { escapeText, scriptJson, scriptSource } from "./escape";
 import { Figure } from "./figure";
 import { PageDrawOptions, drawInPage } from "./page-draw";
@@ -21,7 +20,13 @@ const PAGE_DRAW: PageDrawOptions = {
     "MINITORCH_PLOT_INLINE=every to put it in every figure.",
 };
 
-const session = randomBytes(4).toString("hex");
+/** `bytes` random bytes as hex, for ids that must not collide between kernel sessions (Web Crypto: Node and
+ * browsers alike). */
+export function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const session = randomHex(4);
 let counter = 0;
 
 /** The HTML of one figure; `plotly` inlines plotly.js (guarded so a page loads it only once). */

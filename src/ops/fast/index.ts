@@ -14,7 +14,7 @@ import { fastConv1d, fastConv2d } from "./conv";
 import { mapInto, zipInto } from "./elementwise";
 import { fastMatmul } from "./matmul";
 import { argmaxInto, reduceInto } from "./reduce";
-import { fastExp, fastSoftmax } from "./softmax";
+import { fastExp, fastSoftmax, softmaxLanes } from "./softmax";
 
 function dense(shape: Shape, fill: (o: Float64Array) => void): TensorData {
   const o = new Float64Array(shapeSize(shape));
@@ -27,7 +27,7 @@ function dense(shape: Shape, fill: (o: Float64Array) => void): TensorData {
 const atZero = (t: TensorData): TensorData =>
   t.offset === 0 ? t : new TensorData(t.storage.subarray(t.offset), t.shape, t.strides);
 
-const kernels: Backend = {
+const kernels: Required<Backend> = {
   name: "fast",
   map: (fn, a, shape = a.shape) =>
     (fn === exp ? fastExp(a, shape) : null) ?? dense(shape, (o) => mapInto(fn, o, 0, a, shape)),
@@ -41,7 +41,7 @@ const kernels: Backend = {
       (o) => reduceInto(fn, start, o, a, dim),
     ),
   argmax: (a, dim) => dense(a.shape, (o) => argmaxInto(o, a, dim)),
-  softmax: (a, dim, log) => fastSoftmax(a, dim, log) ?? referenceBackend.softmax(a, dim, log),
+  softmax: (a, dim, log) => fastSoftmax(a, dim, log) ?? softmaxLanes(a, dim, log),
   matmul: (a, b, outShape) => fastMatmul(a, b, outShape) ?? referenceBackend.matmul(a, b, outShape),
   conv1d: (input, weight, reverse, outShape) =>
     fastConv1d(input, weight, reverse, outShape) ?? referenceBackend.conv1d(input, weight, reverse, outShape),
@@ -49,7 +49,7 @@ const kernels: Backend = {
     fastConv2d(input, weight, reverse, outShape) ?? referenceBackend.conv2d(input, weight, reverse, outShape),
 };
 
-export const fastBackend: Backend = {
+export const fastBackend: Required<Backend> = {
   name: "fast",
   map: (fn, a, shape) => kernels.map(fn, atZero(a), shape),
   zip: (fn, a, b) => kernels.zip(fn, atZero(a), atZero(b)),

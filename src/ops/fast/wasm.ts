@@ -128,7 +128,7 @@ let heap: WasmHeap | null | undefined;
 export function wasmHeap(): WasmHeap | null {
   if (heap === undefined) {
     try {
-      heap = new WasmHeap(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+      heap = new WasmHeap(Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
     } catch {
       heap = null;
     }
