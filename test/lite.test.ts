@@ -15,12 +15,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PageLog, launchChromium, offlinePage } from "../scripts/lib/handouts/browser";
 import { expectedPlots } from "../scripts/lib/handouts/check";
 import { HOMEWORK, loadAssignment } from "../scripts/lib/homework/grader";
-import { nbgrader, source } from "../scripts/lib/homework/notebook";
+import { nbgrader } from "../scripts/lib/homework/notebook";
 import { NOTEBOOKS, ROOT } from "../scripts/lib/jupyter";
 import { FOLDERS, labLink } from "../scripts/lib/lite/links";
 import { SiteServer, serveSite } from "../scripts/lib/lite/serve";
 import { SITE, folderBytes } from "../scripts/lib/lite/site";
-import { listNotebooks, readNotebook } from "../scripts/lib/notebook";
+import { cellSource, listNotebooks, readNotebook } from "../scripts/lib/notebook";
 
 const LECTURES = listNotebooks(NOTEBOOKS).map((file) => basename(file));
 const HOMEWORK_FILE = basename(listNotebooks(HOMEWORK)[0]);
@@ -303,7 +303,7 @@ describe("the site in a browser", () => {
               expectedPlots(inJupyter).map((p) => p.traces),
             );
           }
-          if (code.some((c) => source(c).includes("plot.live(")))
+          if (code.some((c) => cellSource(c).includes("plot.live(")))
             expect(run.updates, "live figures redrawn in place").toBeGreaterThan(1);
           const tslab =
             inJupyter === null
@@ -318,7 +318,7 @@ describe("the site in a browser", () => {
           const training = run.cells.find((c) => c.code.includes("Training the CNN on MNIST"));
           if (training !== undefined) {
             report.mnistTrainingS.browser = training.ms / 1000;
-            const cell = inJupyter?.cells.find((c) => source(c).includes("Training the CNN on MNIST"));
+            const cell = inJupyter?.cells.find((c) => cellSource(c).includes("Training the CNN on MNIST"));
             report.mnistTrainingS.tslab = cell === undefined ? null : recordedSeconds(cell);
           }
           expect(log.blocked).toEqual([]);
@@ -393,7 +393,7 @@ describe("the homework in the site", () => {
           .filter((c) => nbgrader(c)?.solution === true)
           .map((c) => [
             nbgrader(c)?.grade_id ?? "",
-            source(c)
+            cellSource(c)
               .split("\n")
               .filter((l) => !/^\s*\/\/ (BEGIN|END) SOLUTION/.test(l))
               .join("\n"),
