@@ -1,25 +1,14 @@
 /**
- * The lab's entry: a JupyterLab application with the extensions listed in package.json (imported by the
- * generated build/extensions.js), minus the plugins disabled there or by the server's page config.
+ * The lab's entry: a JupyterLab application with the extensions listed in package.json (their active
+ * plugins, from the generated build/extensions.js).
  */
 import { JupyterLab } from "@jupyterlab/application";
-import { PageConfig } from "@jupyterlab/coreutils";
 import "./build/style.js";
-import { disabled, extensions, mimeExtensions } from "./build/extensions.js";
-
-/** The plugins of some extension modules (each exports one plugin or an array), minus disabled ones. */
-function plugins(modules) {
-  return modules
-    .flatMap((module) => {
-      const exported = module.default ?? module;
-      return Array.isArray(exported) ? exported : [exported];
-    })
-    .filter((plugin) => !disabled.includes(plugin.id) && !PageConfig.Extension.isDisabled(plugin.id));
-}
+import { extensions, mimeExtensions } from "./build/extensions.js";
 
 async function main() {
-  const lab = new JupyterLab({ mimeExtensions: plugins(mimeExtensions) });
-  lab.registerPlugins(plugins(extensions));
+  const lab = new JupyterLab({ mimeExtensions });
+  lab.registerPlugins(extensions);
   await lab.start();
   await lab.restored;
 }

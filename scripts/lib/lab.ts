@@ -81,11 +81,12 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** What the lab's bundle is made from: the shared build script, the app, the plotly renderer and the
+/** What the lab's bundle is made from: the shared build scripts, the app, the plotly renderer and the
  * project's plotly.js (its package.json names the version). */
 function buildInputs(): string[] {
   return [
     join(FRONTEND, "app-build.js"),
+    join(FRONTEND, "app-plugins.js"),
     ...filesUnder(LAB_APP),
     ...filesUnder(join(FRONTEND, "plotly-renderer")),
     join(plotlyStaticDir(), "package.json"),
