@@ -7,5 +7,6 @@ bash scripts/install-system.sh
 npm ci
 npm run build
 npm run kernel
+npm run lab:build
 npx ts-node --transpile-only scripts/lite.ts
 npm run handouts

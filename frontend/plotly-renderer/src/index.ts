@@ -24,9 +24,12 @@ interface Figure {
 type Plotly = typeof import("plotly.js-dist-min");
 let plotly: Promise<Plotly> | null = null;
 
-/** plotly.js, fetched (a separate chunk of the app, 4.8 MB) when the first figure is drawn. */
+/** plotly.js, fetched (a chunk of the app of its own, 4.8 MB, named for the build) when the first figure is
+ * drawn. */
 function loadPlotly(): Promise<Plotly> {
-  plotly ??= import("plotly.js-dist-min").then((module) => ("default" in module ? module.default : module) as Plotly);
+  plotly ??= import(/* webpackChunkName: "plotly" */ "plotly.js-dist-min").then(
+    (module) => ("default" in module ? module.default : module) as Plotly,
+  );
   return plotly;
 }
 
