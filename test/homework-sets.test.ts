@@ -7,10 +7,13 @@ import { spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "fs";
 import { join } from "path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ROOT } from "../scripts/lib/jupyter";
 import { HOMEWORK, loadAssignment } from "../scripts/lib/homework/grader";
-import { nbgrader, role, source } from "../scripts/lib/homework/notebook";
+import { nbgrader, role } from "../scripts/lib/homework/notebook";
 import { dropHiddenTests } from "../scripts/lib/homework/release";
+import type { Report } from "../scripts/lib/homework/score";
+import { cellSource as source } from "../scripts/lib/notebook";
+import { ROOT } from "../scripts/lib/paths";
+import { grade } from "./support/homework";
 
 interface HomeworkSet {
   file: string;
@@ -97,17 +100,9 @@ describe.each(SETS.map((s) => [s.file, s] as const))("%s", (file, set) => {
   });
 });
 
-interface Graded {
-  file: string;
-  score: number;
-  max_score: number;
-  tests: { name: string; score: number; output: string }[];
-  warnings: string[];
-}
-
 mkdirSync(join(ROOT, "build"), { recursive: true });
 const dir = mkdtempSync(join(ROOT, "build", "homework-sets-test-"));
-const reports = new Map<string, Graded>();
+const reports = new Map<string, Report>();
 const student = (file: string): string => join(ROOT, "build", "homework", file);
 
 // One grader run for every set: instructor copies and untouched student versions, two kernels at a time. The
@@ -117,26 +112,23 @@ beforeAll(() => {
   const made = spawnSync("npm", ["run", "homework"], { cwd: ROOT, encoding: "utf8" });
   expect(made.status, made.stdout + made.stderr).toBe(0);
   const files = SETS.flatMap((s) => [join(HOMEWORK, s.file), student(s.file)]);
-  const ts = join(ROOT, "node_modules", ".bin", "ts-node");
-  const args = ["--json", "--jobs", "2", "--timeout", "240", "--out", join(dir, "grades"), ...files];
-  const options = { cwd: ROOT, encoding: "utf8" as const, maxBuffer: 1 << 26 };
-  const run = spawnSync(ts, ["--transpile-only", "scripts/grade.ts", ...args], options);
+  const run = grade(["--json", "--jobs", "2", "--timeout", "240", "--out", join(dir, "grades"), ...files]);
   expect(run.status, run.stderr).toBe(0);
-  for (const report of JSON.parse(run.stdout) as Graded[]) reports.set(report.file, report);
+  for (const report of JSON.parse(run.stdout) as Report[]) reports.set(report.file, report);
 }, 30 * 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.each(SETS.map((s) => [s.file, s] as const))("grading %s", (file, set) => {
   test("the instructor's copy scores full marks", () => {
-    const report = reports.get(join(HOMEWORK, file)) as Graded;
+    const report = reports.get(join(HOMEWORK, file)) as Report;
     const scores = Object.fromEntries(report.tests.map((t) => [t.name, t.score]));
     expect(scores).toEqual(Object.fromEntries(set.tests));
     expect(report.score).toBe(100);
   });
 
   test("the untouched student version scores zero, each test naming the function still to write", () => {
-    const report = reports.get(student(file)) as Graded;
+    const report = reports.get(student(file)) as Report;
     expect(report.score).toBe(0);
     expect(report.max_score).toBe(100);
     for (const t of report.tests) expect(t.output, t.name).toContain(set.stubs[t.name]);
