@@ -5,12 +5,15 @@
  * Every extension is bundled statically, as JupyterLab's own examples/app does: no module federation,
  * because these apps never load prebuilt extensions at run time, and a static bundle is smaller and
  * simpler to read. @jupyter/builder supplies the loaders (baseConfig) and copies each extension's
- * settings schemas and themes (Build.ensureAssets). Build tools are resolved from the calling app's own
- * node_modules, so this file needs no install of its own.
+ * settings schemas and themes (Build.ensureAssets). The build tools, like every app's packages, come from
+ * the workspace's one install (frontend/node_modules: `npm ci` in frontend/).
  */
 const fs = require("fs");
 const path = require("path");
-const { createRequire } = require("module");
+const rspack = require("@rspack/core");
+const { Build, WPPlugin } = require("@jupyter/builder");
+const baseConfig = require("@jupyter/builder/lib/webpack.config.base");
+const { merge } = require("webpack-merge");
 
 /** The repository root: its node_modules holds the project's plotly.js, the one the kernel inlines too. */
 const ROOT = path.resolve(__dirname, "..");
@@ -52,12 +55,7 @@ function writeExtensionList(output, { extensions, mimeExtensions, disabledExtens
  * theme. `mode` is "production" (minified) or "development".
  */
 function appConfig(appDir, { mode = "production" } = {}) {
-  const appRequire = createRequire(path.join(appDir, "package.json"));
-  const rspack = appRequire("@rspack/core");
-  const { Build, WPPlugin } = appRequire("@jupyter/builder");
-  const baseConfig = appRequire("@jupyter/builder/lib/webpack.config.base");
-  const { merge } = appRequire("webpack-merge");
-  const lab = appRequire("./package.json").jupyterlab;
+  const lab = require(path.join(appDir, "package.json")).jupyterlab;
   const output = path.join(appDir, "build");
 
   writeExtensionList(output, lab);
@@ -77,10 +75,10 @@ function appConfig(appDir, { mode = "production" } = {}) {
       assetModuleFilename: "assets/[name].[contenthash:8][ext]",
     },
     resolve: {
-      // a package linked from outside the app (frontend/plotly-renderer) finds its imports here first, so
-      // there is one copy of @lumino/* and @jupyterlab/* (they hold singletons); the repository's own
-      // node_modules, which sits above it, is never searched first
-      modules: [path.join(appDir, "node_modules"), "node_modules"],
+      // frontend/node_modules first, for every module: the workspace's packages (the apps, the plotly renderer,
+      // the lite kernel) share one copy of @lumino/* and @jupyterlab/* (they hold singletons), and modules from
+      // the repository's node_modules (plotly.js, the library, tslab) find the polyfills the build injects
+      modules: [path.join(__dirname, "node_modules"), "node_modules"],
       extensions: [".ts", ".js"],
       alias: { "plotly.js-dist-min$": path.join(projectPlotly(), "plotly.min.js") },
     },

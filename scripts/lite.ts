@@ -1,8 +1,8 @@
 /**
  * `npm run lite`: builds the course as a static JupyterLite site in build/lite/ (see scripts/lib/lite/site.ts):
- * installs frontend/lite's packages when needed, type-checks and bundles the lab and the TypeScript kernel,
- * then writes the site with the lecture notebooks and the homework's student versions. Needs the library
- * built (`npm run build`, which `npm run lite` runs first).
+ * installs the front ends' packages (frontend/, one npm workspace) when needed, type-checks and bundles the
+ * lab and the TypeScript kernel (frontend/lite), then writes the site with the lecture notebooks and the
+ * homework's student versions. Needs the library built (`npm run build`, which `npm run lite` runs first).
  *
  *   npm run lite [-- [--out DIR] [--no-bundle] [--serve [--isolated] [--port N]]]
  *
@@ -13,7 +13,8 @@ import { relative, resolve } from "path";
 import { parseArgs } from "util";
 import { ROOT } from "./lib/jupyter";
 import { serveSite } from "./lib/lite/serve";
-import { SITE, buildBundle, checkKernelTypes, folderBytes, installFrontend, writeSite } from "./lib/lite/site";
+import { installFrontend } from "./lib/frontend";
+import { SITE, buildBundle, checkKernelTypes, folderBytes, writeSite } from "./lib/lite/site";
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;

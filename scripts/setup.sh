@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system.sh
 npm ci
+(cd frontend && npm ci --no-audit --no-fund)  # the front ends: one npm workspace (JupyterLab, JupyterLite)
 npm run build
 npm run kernel
 npm run lab:build

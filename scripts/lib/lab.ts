@@ -1,15 +1,14 @@
 /**
  * The Jupyter front ends `npm run lab` can start, their servers' command lines, and the project's own
- * JupyterLab build (frontend/lab): installed and rebuilt only when its inputs change.
+ * JupyterLab build (frontend/lab): rebuilt only when its inputs change.
  */
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
 import { dirname, join, relative } from "path";
+import { FRONTEND, installFrontend } from "./frontend";
 import { KERNEL, ROOT, hasJupyterLab, run } from "./jupyter";
 
-/** The front-end apps and what they share (frontend/app-build.js, frontend/plotly-renderer). */
-export const FRONTEND = join(ROOT, "frontend");
 /** The project's JupyterLab app: package.json, lockfile, rspack config, server. */
 export const LAB_APP = join(FRONTEND, "lab");
 /** What `npm run lab:build` writes: the bundle, schemas, themes. */
@@ -81,12 +80,14 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** What the lab's bundle is made from: the shared build scripts, the app, the plotly renderer and the
- * project's plotly.js (its package.json names the version). */
+/** What the lab's bundle is made from: the shared build scripts, the workspace's packages (its lockfile), the
+ * app, the plotly renderer and the project's plotly.js (its package.json names the version). */
 function buildInputs(): string[] {
   return [
     join(FRONTEND, "app-build.js"),
     join(FRONTEND, "app-plugins.js"),
+    join(FRONTEND, "package.json"),
+    join(FRONTEND, "package-lock.json"),
     ...filesUnder(LAB_APP),
     ...filesUnder(join(FRONTEND, "plotly-renderer")),
     join(plotlyStaticDir(), "package.json"),
@@ -100,16 +101,10 @@ export function labIsBuilt(): boolean {
   return existsSync(join(LAB_BUILD, "bundle.js")) && readStamp(join(LAB_BUILD, ".inputs")) === digest(buildInputs());
 }
 
-/** Installs frontend/lab's packages (`npm ci`, when its lockfile changed since the last install) and
- * builds the lab (when any input changed since the last build); says what it did and how long it took. */
+/** Installs the front ends' packages (frontend/: `npm ci`, when its lockfile changed since the last install)
+ * and builds the lab (when any input changed since the last build); says what it did and how long it took. */
 export function buildLab(): void {
-  const installed = join(LAB_APP, "node_modules", ".minitorch-lockfile");
-  const lock = digest([join(LAB_APP, "package-lock.json")]);
-  if (readStamp(installed) !== lock) {
-    console.log("Installing the lab's packages (frontend/lab: npm ci)...");
-    timed(() => run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: LAB_APP }), "installed");
-    writeFileSync(installed, lock);
-  }
+  installFrontend();
   if (labIsBuilt()) return;
   console.log("Building the lab (frontend/lab: type-check the plotly renderer, rspack)...");
   timed(() => run("npm", ["run", "build"], { cwd: LAB_APP }), "built");

@@ -18,6 +18,7 @@
 import type { INotebookContent } from "@jupyterlab/nbformat";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
 import { basename, dirname, join, relative } from "path";
+import { FRONTEND_MODULES, frontendTool } from "../frontend";
 import { NOTEBOOKS, ROOT, run } from "../jupyter";
 import { listNotebooks, readNotebook } from "../notebook";
 import { escapeHtml, tocPage } from "../handouts/index-page";
@@ -26,7 +27,8 @@ import { HOMEWORK, loadAssignment } from "../homework/grader";
 import { kernelFiles } from "./kernel-files";
 import { FOLDERS, labLink } from "./links";
 
-export const FRONTEND = join(ROOT, "frontend", "lite");
+/** The site's app: its package.json (extensions), rspack config, kernel, and the bundle (build/). */
+export const LITE_APP = join(ROOT, "frontend", "lite");
 export const SITE = join(ROOT, "build", "lite");
 
 /** Package files the library reads through its platform seam (src/platform), served under packages/. */
@@ -35,19 +37,11 @@ const PACKAGE_FILES = [
   "plotly.js-dist-min/plotly.min.js",
 ];
 
-/** Installs frontend/lite's packages (npm ci) unless its node_modules matches its lockfile. */
-export function installFrontend(): void {
-  const installed = join(FRONTEND, "node_modules", ".package-lock.json");
-  const lock = join(FRONTEND, "package-lock.json");
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: FRONTEND });
-}
-
 /** Builds the bundle into frontend/lite/build (rspack, production mode), from scratch: chunk names carry
  * content hashes, so an old build's chunks would otherwise stay and be copied into the site. */
 export function buildBundle(): void {
-  rmSync(join(FRONTEND, "build"), { recursive: true, force: true });
-  run(join(FRONTEND, "node_modules", ".bin", "rspack"), ["build", "--mode", "production"], { cwd: FRONTEND });
+  rmSync(join(LITE_APP, "build"), { recursive: true, force: true });
+  run(frontendTool("rspack"), ["build", "--mode", "production"], { cwd: LITE_APP });
 }
 
 /** The JSON of a listing entry, as the contents API gives it. */
@@ -188,7 +182,7 @@ function studentHomework(): { name: string; content: INotebookContent; source: s
 
 /** Writes the whole site to `out` from the bundle in frontend/lite/build. */
 export function writeSite(out: string = SITE): { lectures: SiteNotebook[]; homework: SiteNotebook[] } {
-  const bundle = join(FRONTEND, "build");
+  const bundle = join(LITE_APP, "build");
   if (!existsSync(join(bundle, "bundle.js"))) throw new Error(`no bundle in ${relative(ROOT, bundle)}: build it first`);
   rmSync(out, { recursive: true, force: true });
   cpSync(bundle, join(out, "build"), { recursive: true });
@@ -219,7 +213,7 @@ export function writeSite(out: string = SITE): { lectures: SiteNotebook[]; homew
     cpSync(require.resolve(file, { paths: [ROOT] }), target);
   }
   const { version } = JSON.parse(
-    readFileSync(join(FRONTEND, "node_modules", "@jupyterlite", "services", "package.json"), "utf8"),
+    readFileSync(join(FRONTEND_MODULES, "@jupyterlite", "services", "package.json"), "utf8"),
   ) as { version: string };
   mkdirSync(join(out, "lab"), { recursive: true });
   writeFileSync(join(out, "lab", "index.html"), labPage(version));
@@ -237,5 +231,5 @@ export function folderBytes(dir: string, keep: (name: string) => boolean = () =>
 
 /** Type-checks the kernel's sources against the site's packages (rspack only strips the types). */
 export function checkKernelTypes(): void {
-  run(join(FRONTEND, "node_modules", ".bin", "tsc"), ["-p", join(FRONTEND, "tsconfig.json")]);
+  run(frontendTool("tsc"), ["-p", join(LITE_APP, "tsconfig.json")]);
 }
