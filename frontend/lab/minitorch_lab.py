@@ -16,8 +16,9 @@ from tornado import web, websocket
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(HERE, "build")
 
-# the JupyterLab version the build has (Help > About shows it)
-with open(os.path.join(HERE, "node_modules", "@jupyterlab", "application", "package.json"), encoding="utf-8") as f:
+# the JupyterLab version the build has (Help > About shows it), from the frontend/ workspace's one install
+MODULES = os.path.join(os.path.dirname(HERE), "node_modules")
+with open(os.path.join(MODULES, "@jupyterlab", "application", "package.json"), encoding="utf-8") as f:
     VERSION = json.load(f)["version"]
 
 
