@@ -94,6 +94,8 @@ describe("Linear", () => {
     expect(() => new nn.Linear(2, 1.5)).toThrow("Linear: outFeatures must be an integer >= 1, got the number 1.5");
     expect(() => new nn.Linear(4, 2).forward(tensor([[1, 2, 3], [4, 5, 6]]))).toThrow(
       new MiniTorchError("Linear: expected input with last dim 4, got shape [2,3]"));
+    expect(() => nn.uniformFanIn([2, -1], 2))
+      .toThrow(new MiniTorchError("uniformFanIn: shape [2,-1] must contain non-negative integers, got the number -1"));
   });
 });
 
