@@ -340,6 +340,18 @@ describe("conv option errors, as PyTorch's", () => {
       "conv2d: padding must be an integer >= 0 or a list of 2, got an array [1, 1, 1]");
     expectError(() => nn.conv1d(randn(1, 2, 4), randn(1, 2, 3), null, { padding: "full" as nn.Padding }),
       `conv1d: padding must be an integer >= 0 or a list of one, got a string "full"`);
+    expectError(() => nn.conv2d(x, w, null, { stride: 1.5 }),
+      "conv2d: stride must be an integer >= 1 or a list of 2, got the number 1.5");
+    expectError(() => nn.conv2d(x, w, null, { stride: [2, -1] }),
+      "conv2d: stride must be an integer >= 1 or a list of 2, got an array [2, -1]");
+    expectError(() => nn.conv1d(randn(1, 2, 4), randn(1, 2, 3), null, { padding: [0.5] }),
+      "conv1d: padding must be an integer >= 0 or a list of one, got an array [0.5]");
+    expectError(() => nn.conv2d(x, w, null, { padding: Number.NaN }),
+      "conv2d: padding must be an integer >= 0 or a list of 2, got NaN");
+    expectError(() => nn.conv2d(x, w, null, { stride: Infinity }),
+      "conv2d: stride must be an integer >= 1 or a list of 2, got the number Infinity");
+    expectError(() => nn.conv2d(x, w, null, 2 as unknown as nn.ConvOptions),
+      "conv2d: options must be an object like { padding, stride }, got the number 2");
     expectError(() => nn.conv2d(x, w, null, { pading: 1 } as nn.ConvOptions),
       "conv2d: unknown option pading (known: padding, stride)");
   });

@@ -222,7 +222,19 @@ describe("pooling errors", () => {
     expectError(() => nn.avgpool2d(x, 2, { padding: 2 }),
       "avgpool2d: padding [2,2] must be at most half the kernel [2,2], as in PyTorch");
     expectError(() => nn.maxpool2d(x, [5, 1], { stride: 1 }),
-      "maxpool2d: kernel [5,1] is larger than the padded input 4x4 (input [1,1,4,4])");
+      "maxpool2d: kernel [5,1] is larger than the padded input 4x4 (input [1,1,4,4], padding [0,0])");
+    expectError(() => nn.avgpool2d(randn(1, 1, 1, 2), 4, { padding: [1, 2] }),
+      "avgpool2d: kernel [4,4] is larger than the padded input 3x6 (input [1,1,1,2], padding [1,2])");
+    expectError(() => nn.maxpool2d(x, 2, { stride: 1.5 }),
+      "maxpool2d: stride must be an integer >= 1 or two of them [h, w], got the number 1.5");
+    expectError(() => nn.avgpool2d(x, 2, { stride: [1, Number.NaN] }),
+      "avgpool2d: stride must be an integer >= 1 or two of them [h, w], got an array [1, NaN]");
+    expectError(() => nn.maxpool2d(x, 2, { padding: 0.5 }),
+      "maxpool2d: padding must be an integer >= 0 or two of them [h, w], got the number 0.5");
+    expectError(() => nn.avgpool2d(x, 2, { stride: [1, 1, 1] as unknown as [number, number] }),
+      "avgpool2d: stride must be an integer >= 1 or two of them [h, w], got an array [1, 1, 1]");
+    expectError(() => nn.avgpool2d(x, 2, "same" as unknown as nn.PoolOptions),
+      `avgpool2d: options must be an object like { stride, padding }, got a string "same"`);
     expectError(() => nn.maxpool2d(x, 2, { strides: 1 } as nn.PoolOptions),
       "maxpool2d: unknown option strides (known: stride, padding)");
     expectError(() => nn.avgpool2d([[1]] as unknown as Tensor, 2),
