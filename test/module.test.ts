@@ -10,7 +10,7 @@ import { inspect } from "util";
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, load, manualSeed, nn, ones, save, tensor } from "../src";
 import { expectError } from "./support/errors";
-import { golden } from "./support/golden";
+import { expectStateDictKeys, golden } from "./support/golden";
 
 /** The lecture's TwoLayerNet, ported line by line. */
 class TwoLayerNet extends nn.Module {
@@ -281,6 +281,10 @@ describe("printing as PyTorch (strings from test/golden/nn-train.json)", () => {
       expect(m.toString()).toBe(repr[name]);
       expect(inspect(m)).toBe(repr[name]);
       expect(`${m}`).toBe(repr[name]);
+    });
+
+    it(`${name}: stateDict() has PyTorch's state_dict() keys, in its order, with its shapes`, () => {
+      expectStateDictKeys(make(), name);
     });
   }
 
