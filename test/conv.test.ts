@@ -5,16 +5,11 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+import { MiniTorchError, Tensor, manualSeed, nn, randn, tensor } from "../src";
 import { expectError } from "./support/errors";
 import { GoldenCase, expectGolden, golden } from "./support/golden";
 import { fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
-
-/** Tensor whose element at a row-major position i is f(i): a convenient distinct-valued fixture. */
-function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return fromStorage(Float64Array.from({ length: n }, (_, i) => f(i)), shape, { requiresGrad });
-}
+import { expectClose, filled } from "./support/values";
 
 /** Row-major strides of a shape, for indexing the flat arrays of the naive reference. */
 function strides(shape: readonly number[]): number[] {
@@ -47,14 +42,6 @@ function naiveConv2d(input: Tensor, weight: Tensor): { shape: number[]; values: 
           out.push(acc);
         }
   return { shape: [B, O, H, W], values: out };
-}
-
-function expectClose(actual: readonly number[], expected: readonly number[], tol = 1e-12): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => {
-    if (Math.abs(a - expected[i]) > tol * Math.max(1, Math.abs(expected[i])))
-      throw new Error(`element ${i}: got ${a}, expected ${expected[i]}`);
-  });
 }
 
 describe("conv1d forward", () => {

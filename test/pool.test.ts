@@ -8,11 +8,7 @@ import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } fr
 import { expectError } from "./support/errors";
 import { GoldenCase, expectGolden, golden } from "./support/golden";
 import { breakTies, fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
-
-function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return fromStorage(Float64Array.from({ length: n }, (_, i) => f(i)), shape, { requiresGrad });
-}
+import { expectClose, filled } from "./support/values";
 
 /** The values of block (bh, bw) of channel (b, c), read straight from the flat input, row by row. */
 function naiveBlocks(input: Tensor, kh: number, kw: number): number[][] {
@@ -34,14 +30,6 @@ function naiveBlocks(input: Tensor, kh: number, kw: number): number[][] {
 /** Splits a flat row-major array into consecutive runs of n. */
 function chunks(values: number[], n: number): number[][] {
   return Array.from({ length: values.length / n }, (_, i) => values.slice(i * n, (i + 1) * n));
-}
-
-function expectClose(actual: readonly number[], expected: readonly number[], tol = 1e-12): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => {
-    if (Math.abs(a - expected[i]) > tol * Math.max(1, Math.abs(expected[i])))
-      throw new Error(`element ${i}: got ${a}, expected ${expected[i]}`);
-  });
 }
 
 const SHAPES: [number[], [number, number]][] = [
