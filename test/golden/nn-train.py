@@ -213,6 +213,20 @@ def conv_and_pool():
             k = kernel if isinstance(kernel, int) else tuple(kernel)
             cases.append({"op": name, "kernel": kernel, "options": options, "inputs": [tolist(img)],
                           **with_grad(lambda a: fn(a, k, **kw), img)})
+    # drawn last, so the cases above keep their values: a stride longer than the kernel (inputs skipped),
+    # "same" with an even kernel in both dims (the odd zero after), windows that skip or leave a remainder
+    w2even = torch.randn(2, 2, 2, 4)
+    conv("conv1d", F.conv1d, [x1, w1, b1], {"padding": 1, "stride": 4}, padding=1, stride=4)
+    conv("conv2d", F.conv2d, [x2, w2even], {"padding": "same"}, padding="same")
+    conv("conv2d", F.conv2d, [x2, w2even, b2[:2]], {"stride": [3, 5]}, stride=(3, 5))
+    for fn, name in [(F.max_pool2d, "maxpool2d"), (F.avg_pool2d, "avgpool2d")]:
+        for kernel, options, kw in [
+            (2, {"stride": 3}, {"stride": 3}),
+            ([3, 1], {"stride": [1, 3], "padding": [1, 0]}, {"stride": (1, 3), "padding": (1, 0)}),
+        ]:
+            k = kernel if isinstance(kernel, int) else tuple(kernel)
+            cases.append({"op": name, "kernel": kernel, "options": options, "inputs": [tolist(img)],
+                          **with_grad(lambda a: fn(a, k, **kw), img)})
     return cases
 
 
