@@ -27,6 +27,30 @@ function naiveBlocks(input: Tensor, kh: number, kw: number): number[][] {
   return blocks;
 }
 
+/** PyTorch's pooling by its definition: window (h, w) covers rows h*sh - ph .. + kh - 1 (columns alike);
+ * outside the input it reads -Infinity for the max and 0 for the mean, which divides by kh*kw
+ * (count_include_pad). Output floor((H + 2 ph - kh) / sh) + 1 rows. Flat, row-major. */
+function naivePool(input: Tensor, k: [number, number], s: [number, number], p: [number, number],
+  kind: "max" | "avg"): number[] {
+  const [B, C, H, W] = input.shape;
+  const [HO, WO] = [0, 1].map((d) => Math.floor((input.shape[d + 2] + 2 * p[d] - k[d]) / s[d]) + 1);
+  const x = input.toFlat();
+  const out: number[] = [];
+  for (let bc = 0; bc < B * C; bc++)
+    for (let h = 0; h < HO; h++)
+      for (let w = 0; w < WO; w++) {
+        const window: number[] = [];
+        for (let i = 0; i < k[0]; i++)
+          for (let j = 0; j < k[1]; j++) {
+            const [row, col] = [h * s[0] + i - p[0], w * s[1] + j - p[1]];
+            const inside = row >= 0 && row < H && col >= 0 && col < W;
+            window.push(inside ? x[(bc * H + row) * W + col] : kind === "max" ? -Infinity : 0);
+          }
+        out.push(kind === "max" ? Math.max(...window) : window.reduce((a, v) => a + v, 0) / window.length);
+      }
+  return out;
+}
+
 /** Splits a flat row-major array into consecutive runs of n. */
 function chunks(values: number[], n: number): number[][] {
   return Array.from({ length: values.length / n }, (_, i) => values.slice(i * n, (i + 1) * n));
@@ -256,6 +280,20 @@ describe("PyTorch's pooling: stride and padding (golden values from test/golden/
     // where it does not divide, PyTorch's drops the rest (floor), the lecture's refuses
     expect(nn.maxpool2d(x, 4, { stride: 4 }).shape).toEqual([2, 3, 1, 2]);
     expect(() => nn.maxpool2d(x, 4)).toThrow(/does not divide/);
+  });
+
+  it("forward against the naive window loop over random images, kernels, strides and paddings", () => {
+    const int = (min: number, max: number) => fc.integer({ min, max });
+    const cases = fc.record({
+      b: int(1, 2), c: int(1, 2), h: int(1, 7), w: int(1, 7), kh: int(1, 4), kw: int(1, 4), sh: int(1, 4),
+      sw: int(1, 4), ph: int(0, 2), pw: int(0, 2),
+    }).filter(({ h, w, kh, kw, ph, pw }) => 2 * ph <= kh && 2 * pw <= kw && h + 2 * ph >= kh && w + 2 * pw >= kw)
+      .chain((s) => fc.tuple(fc.constant(s), tensorOf([s.b, s.c, s.h, s.w])));
+    fc.assert(fc.property(cases, ([s, x]) => {
+      const [k, stride, padding]: [number, number][] = [[s.kh, s.kw], [s.sh, s.sw], [s.ph, s.pw]];
+      expect(nn.maxpool2d(x, k, { stride, padding }).toFlat()).toEqual(naivePool(x, k, stride, padding, "max"));
+      expectClose(nn.avgpool2d(x, k, { stride, padding }).toFlat(), naivePool(x, k, stride, padding, "avg"));
+    }), fcOptions(100, 232));
   });
 
   it("gradient checks over random images, kernels, strides and paddings (ties broken for the max)", () => {
