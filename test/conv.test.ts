@@ -2,6 +2,8 @@
  * conv1d / conv2d (module 4.2, 4.3): the minitorch convention (box anchored at the left / top-left, output
  * as large as the input, reads past the right / bottom edge are 0), checked against the lecture's
  * formulas and against naive loops written here; backward against the lecture's reverse-anchor formula.
+ * PyTorch's padding and stride: against PyTorch's values (golden), the naive loops over random shapes,
+ * central differences over random shapes and options, and the errors PyTorch raises.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

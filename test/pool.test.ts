@@ -1,6 +1,8 @@
 /**
  * Pooling (module 4.3, lecture 24): tile's "tensor origami" against a naive block loop, the lecture's
- * view exercise, avgpool2d / maxpool2d against naive loops, their gradients, and the errors.
+ * view exercise, avgpool2d / maxpool2d against naive loops, their gradients, and the errors. PyTorch's
+ * stride and padding: against PyTorch's values (golden), a naive window loop and central differences over
+ * random shapes and options (ties broken for the max), and the errors PyTorch raises.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
