@@ -8,7 +8,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { inspect } from "util";
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, Tensor, load, manualSeed, nn, ones, save, tensor } from "../src";
+import { MiniTorchError, Tensor, load, manualSeed, nn, ones, optim, save, tensor } from "../src";
 import { expectError } from "./support/errors";
 import { expectStateDictKeys, golden } from "./support/golden";
 
@@ -56,9 +56,31 @@ class MultiLayerNet extends nn.Module {
 }
 
 describe("Parameter", () => {
-  it("requires a Tensor, saying how to make one", () => {
+  it("requires a Tensor, saying how to make one, and a boolean requiresGrad", () => {
     expectError(() => new nn.Parameter([1, 2] as unknown as Tensor),
       "Parameter: expected a Tensor for data, got an array [1, 2]; wrap it with tensor([...])");
+    expectError(() => new nn.Parameter(tensor([1]), "no" as unknown as boolean),
+      `Parameter: requiresGrad must be true or false, got a string "no"`);
+  });
+
+  it("requiresGrad false freezes it, as PyTorch's requires_grad=False: still a parameter, never trained", () => {
+    class Frozen extends nn.Module {
+      frozen = new nn.Parameter(tensor([1, 2]), false);
+      trained = new nn.Parameter(tensor([3]));
+      forward(x: Tensor): Tensor {
+        return x.mul(this.frozen).sum().mul(this.trained);
+      }
+    }
+    const m = new Frozen();
+    expect(m.frozen.requiresGrad).toBe(false);
+    expect(m.frozen.toString()).toBe("Parameter containing:\ntensor([1., 2.])");
+    expect(Object.keys(m.stateDict())).toEqual(["frozen", "trained"]);
+    const opt = new optim.SGD(m.parameters(), { lr: 0.5 });
+    m.forward(tensor([1, 1])).backward();
+    opt.step();
+    expect(m.frozen.grad).toBeNull();
+    expect(m.frozen.toFlat()).toEqual([1, 2]);
+    expect(m.trained.toFlat()).toEqual([3 - 0.5 * 3]);
   });
 
   it("is a leaf that requires grad and shares the wrapped tensor's storage", () => {
