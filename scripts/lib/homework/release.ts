@@ -97,29 +97,29 @@ export function lint(nb: INotebookContent, file: string): string[] {
     const raw = (cell.metadata as Record<string, unknown>).nbgrader as Partial<NbgraderCell> | undefined;
     const text = cellSource(cell);
     const where = `${file}, cell ${i}`;
-    const report = (wrong: unknown, what: string) => {
-      if (wrong) problems.push(`${where}: ${what}`);
-    };
+    const problem = (what: string) => problems.push(`${where}: ${what}`);
     if (raw === undefined) {
-      report(/BEGIN (SOLUTION|HIDDEN TESTS)/.test(text), "has a BEGIN region but no nbgrader metadata");
+      if (/BEGIN (SOLUTION|HIDDEN TESTS)/.test(text)) problem("has a BEGIN region but no nbgrader metadata");
       return;
     }
     const id = raw.grade_id;
-    report(raw.schema_version !== 3, `nbgrader schema_version is ${raw.schema_version}, expected 3`);
-    if (typeof id !== "string" || id === "") report(true, "nbgrader metadata without grade_id");
-    else if (seen.has(id)) report(true, `duplicate grade_id ${id}`);
+    if (raw.schema_version !== 3) problem(`nbgrader schema_version is ${raw.schema_version}, expected 3`);
+    if (typeof id !== "string" || id === "") problem("nbgrader metadata without grade_id");
+    else if (seen.has(id)) problem(`duplicate grade_id ${id}`);
     else seen.add(id);
-    report(raw.grade && !(typeof raw.points === "number" && raw.points > 0), `graded cell ${id} needs positive points`);
-    report(raw.grade && !raw.solution && !raw.locked, `graded test cell ${id} must be locked`);
-    report(raw.solution && !/BEGIN SOLUTION/.test(text), `solution cell ${id} has no BEGIN SOLUTION region`);
-    report(!raw.solution && /BEGIN SOLUTION/.test(text), "BEGIN SOLUTION in a cell not marked solution");
-    report(/BEGIN HIDDEN TESTS/.test(text) && !(raw.grade && !raw.solution), "hidden tests outside a graded test cell");
-    report(cell.cell_type === "code" && (cell as ICodeCell).outputs.length > 0,
-      "commit the instructor notebook without outputs");
+    const positive = typeof raw.points === "number" && raw.points > 0;
+    if (raw.grade && !positive) problem(`graded cell ${id} needs positive points`);
+    if (raw.grade && !raw.solution && !raw.locked) problem(`graded test cell ${id} must be locked`);
+    if (raw.solution && !/BEGIN SOLUTION/.test(text)) problem(`solution cell ${id} has no BEGIN SOLUTION region`);
+    if (!raw.solution && /BEGIN SOLUTION/.test(text)) problem("BEGIN SOLUTION in a cell not marked solution");
+    const hidden = /BEGIN HIDDEN TESTS/.test(text);
+    if (hidden && !(raw.grade && !raw.solution)) problem("hidden tests outside a graded test cell");
+    const hasOutputs = cell.cell_type === "code" && (cell as ICodeCell).outputs.length > 0;
+    if (hasOutputs) problem("commit the instructor notebook without outputs");
     const visibility = hiddenTestsOption(cell);
     if (visibility !== undefined && !(HIDDEN_VISIBILITIES as readonly unknown[]).includes(visibility)) {
       const expected = HIDDEN_VISIBILITIES.join(", ");
-      report(true, `gradescope.hidden_tests_visibility is ${JSON.stringify(visibility)}, expected one of ${expected}`);
+      problem(`gradescope.hidden_tests_visibility is ${JSON.stringify(visibility)}, expected one of ${expected}`);
     }
     try {
       releasedSource(cell, where);
