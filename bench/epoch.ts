@@ -7,7 +7,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Tensor, TensorData, datasets, manualSeed, useBackend } from "../src";
-import "../src/ops/fast";
 import { BATCH, ourTrainer } from "./mnist-net";
 
 setFlagsFromString("--expose-gc");

@@ -4,7 +4,6 @@
  *   npx ts-node --transpile-only bench/profile-step.ts        (MINITORCH_THREADS=1 for one thread)
  * Each line: ms per step, calls per step, kernel and shape (conv2d: reverse flag and input shape).
  */
-import { Backend, useBackend } from "../src";
 import { fastBackend } from "../src/ops/fast";
 import type { TensorData } from "../src";
 import { ourBatch, ourTrainer, randomBatch } from "./mnist-net";
@@ -29,7 +28,6 @@ for (const name of methods) {
     return out;
   };
 }
-useBackend((fastBackend as Backend).name);
 const trainer = ourTrainer();
 const [x, y] = ourBatch(randomBatch());
 for (let i = 0; i < 30; i++) trainer.step(x, y);

@@ -15,7 +15,6 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Tensor, TensorData, nn, useBackend } from "../src";
-import "../src/ops/fast";
 import { threadCount } from "../src/ops/fast/threads";
 import type { EpochReport } from "./epoch";
 import { BATCH, ourBatch, ourTrainer, randomBatch, tfjsTrainer } from "./mnist-net";

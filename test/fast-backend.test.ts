@@ -14,6 +14,7 @@ import { tensor } from "../src/tensor/create";
 import { Tensor } from "../src/tensor/tensor";
 
 const TOL = 1e-9;
+const startingBackend = backend();
 const gen = new Generator(5);
 
 function rand(shape: number[], scale = 3): TensorData {
@@ -231,6 +232,12 @@ describe("fast backend through the Tensor API", () => {
     };
     const [fast, ref] = [run("fast"), run("reference")];
     fast.forEach((t, i) => expect(gap(t, ref[i])).toBeLessThanOrEqual(TOL));
+  });
+
+  it("is the default, declared by the backend module: importing it selects nothing", () => {
+    expect(startingBackend).toBe(fastBackend);
+    expect(op.opName(op.exp)).toBe("exp");
+    expect(op.opName((x: number) => Math.exp(x))).toBeUndefined();
   });
 
   it("is selectable by name and the reference stays selectable", () => {
