@@ -4,18 +4,23 @@
 //
 // Every kernel is a *job*: `kernel(args, chunk, thread)` does one chunk of the work described by the
 // i32 slots at `args`, so the calling thread and the worker threads (src/ops/fast/threads.ts) can share
-// a job by taking chunk numbers from an atomic counter. Pointers are byte offsets, strides count
-// elements. `thread` selects the thread's own scratch area (packing buffers of the GEMM).
+// a job by taking chunk numbers from an atomic counter. The slots and the block sizes are declared once,
+// in src/ops/fast/contract.ts, from which the build generates ./contract (a class per job whose fields
+// are its slots). Pointers are byte offsets, strides count elements. `thread` selects the thread's own
+// scratch area (packing buffers of the GEMM).
+import {
+  CONTRACT_HASH, ExpMapArgs, GemmArgs, Im2colArgs, KC, MC, MR, NC, NR, SoftmaxRowsArgs,
+} from "./contract";
+
+/** The hash of the contract this module was built from: the loader refuses a stale module. */
+export function contractHash(): i32 {
+  return CONTRACT_HASH;
+}
 
 // ---- GEMM: C[t] = A[t] B[t], the BLIS loop nest --------------------------------------------------
 // A block of A (MC x KC) is packed into MR-row panels and a block of B (KC x NC) into NR-column panels,
 // so the micro-kernel reads both with unit stride; an MR x NR tile of C lives in 8 SIMD registers.
 
-const MR: i32 = 4;
-const NR: i32 = 4;
-const KC: i32 = 256;
-const MC: i32 = 64;
-const NC: i32 = 256;
 const A_PACK_BYTES: i32 = MC * KC * 8;
 const B_PACK_BYTES: i32 = KC * NC * 8;
 
@@ -27,14 +32,13 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-// gemm args (i32 slots): 0 A, 1 A batch stride, 2 A row stride, 3 A col stride,
-// 4 B, 5 B batch stride, 6 B row stride, 7 B col stride, 8 C, 9 C batch stride, 10 C row stride,
-// 11 M, 12 N, 13 K, 14 scratch base, 15 (unused). C's columns are contiguous. Chunks: per batch, one per
-// MC-row x NC-column block of C. K > 0 (the caller zero-fills when K = 0).
+// gemm: C's columns are contiguous. Chunks: per batch, one per MC-row x NC-column block of C. K > 0
+// (the caller zero-fills when K = 0).
 export function gemm(args: usize, chunk: i32, thread: i32): void {
-  const M = load<i32>(args, 44);
-  const N = load<i32>(args, 48);
-  const K = load<i32>(args, 52);
+  const job = changetype<GemmArgs>(args);
+  const M = job.m;
+  const N = job.n;
+  const K = job.k;
   const rowBlocks = (M + MC - 1) / MC;
   const colBlocks = (N + NC - 1) / NC;
   const t = chunk / (rowBlocks * colBlocks);
@@ -43,15 +47,15 @@ export function gemm(args: usize, chunk: i32, thread: i32): void {
   const j0 = (r % colBlocks) * NC;
   const mc = min(MC, M - i0);
   const nc = min(NC, N - j0);
-  const ars = load<i32>(args, 8);
-  const acs = load<i32>(args, 12);
-  const brs = load<i32>(args, 24);
-  const bcs = load<i32>(args, 28);
-  const crs = load<i32>(args, 40);
-  const a = (load<i32>(args, 0) as usize) + ((t * load<i32>(args, 4) + i0 * ars) << 3);
-  const b = (load<i32>(args, 16) as usize) + ((t * load<i32>(args, 20) + j0 * bcs) << 3);
-  const c = (load<i32>(args, 32) as usize) + ((t * load<i32>(args, 36) + i0 * crs + j0) << 3);
-  const ap = (load<i32>(args, 56) as usize) + (thread * (A_PACK_BYTES + B_PACK_BYTES) as usize);
+  const ars = job.aRow;
+  const acs = job.aCol;
+  const brs = job.bRow;
+  const bcs = job.bCol;
+  const crs = job.cRow;
+  const a = (job.a as usize) + ((t * job.aBatch + i0 * ars) << 3);
+  const b = (job.b as usize) + ((t * job.bBatch + j0 * bcs) << 3);
+  const c = (job.c as usize) + ((t * job.cBatch + i0 * crs + j0) << 3);
+  const ap = (job.scratch as usize) + (thread * (A_PACK_BYTES + B_PACK_BYTES) as usize);
   const bp = ap + (A_PACK_BYTES as usize);
   // With few rows of A, each element of B is used only a few times: packing B would cost as much as
   // the product, so the micro-kernel reads B's rows where they are (full panels of unit-stride B).
@@ -191,8 +195,7 @@ function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, 
 }
 
 // ---- im2col: unfold each box of the convolution into a column ------------------------------------
-// im2col args: 0 x, 1 C, 2 H, 3 W, 4-7 strides of x (batch, channel, row, col), 8 KH, 9 KW, 10 Ho,
-// 11 Wo, 12 dir (+1 forward anchor, -1 reverse), 13 cols, 14 transposed (0/1). One chunk per batch b:
+// im2col: one chunk per batch b:
 //   cols[b][(c, kh, kw)][(oh, ow)] = x[b, c, oh + dir*kh, ow + dir*kw], 0 past the edges,
 // or with `transposed` the same values as colsT[b][(oh, ow)][(c, kh, kw)]. The caller picks the layout
 // whose inner run is longer: ow (Wo values) for an ordinary convolution, kw (KW values) for the weight
@@ -215,13 +218,14 @@ function zeroRun(dst: usize, n: i32): void {
 }
 
 export function im2col(args: usize, chunk: i32, thread: i32): void {
-  const C = load<i32>(args, 4), H = load<i32>(args, 8), W = load<i32>(args, 12);
-  const sb = load<i32>(args, 16), sc = load<i32>(args, 20), sh = load<i32>(args, 24), sw = load<i32>(args, 28);
-  const KH = load<i32>(args, 32), KW = load<i32>(args, 36), Ho = load<i32>(args, 40), Wo = load<i32>(args, 44);
-  const dir = load<i32>(args, 48);
-  const x = (load<i32>(args, 0) as usize) + ((chunk * sb) << 3);
-  let dst = (load<i32>(args, 52) as usize) + (((chunk * C * KH * KW * Ho * Wo) as usize) << 3);
-  if (load<i32>(args, 56) != 0) {
+  const job = changetype<Im2colArgs>(args);
+  const C = job.channels, H = job.height, W = job.width;
+  const sb = job.xBatch, sc = job.xChannel, sh = job.xRow, sw = job.xCol;
+  const KH = job.kh, KW = job.kw, Ho = job.outHeight, Wo = job.outWidth;
+  const dir = job.dir;
+  const x = (job.x as usize) + ((chunk * sb) << 3);
+  let dst = (job.cols as usize) + (((chunk * C * KH * KW * Ho * Wo) as usize) << 3);
+  if (job.transposed != 0) {
     for (let oh = 0; oh < Ho; oh++) {
       for (let ow = 0; ow < Wo; ow++) {
         // kw whose input column ow + dir*kw lies inside [0, W)
@@ -333,11 +337,11 @@ function sexp(x: f64): f64 {
   return f64x2.extract_lane(vexp(f64x2.splat(x)), 0);
 }
 
-// exp args: 0 x, 1 out, 2 n, 3 chunk size (even). out[i] = exp(x[i]).
 export function expMap(args: usize, chunk: i32, thread: i32): void {
-  const n = load<i32>(args, 8), size = load<i32>(args, 12);
+  const job = changetype<ExpMapArgs>(args);
+  const n = job.n, size = job.chunk;
   const start = chunk * size, end = min(n, start + size);
-  const x = load<i32>(args, 0) as usize, out = load<i32>(args, 4) as usize;
+  const x = job.x as usize, out = job.out as usize;
   let i = start;
   for (; i + 2 <= end; i += 2) {
     const p = (i as usize) << 3;
@@ -346,11 +350,11 @@ export function expMap(args: usize, chunk: i32, thread: i32): void {
   for (; i < end; i++) store<f64>(out + ((i as usize) << 3), sexp(load<f64>(x + ((i as usize) << 3))));
 }
 
-// softmax args: 0 x, 1 out, 2 rows, 3 n (row length), 4 log (0/1), 5 rows per chunk. Rows are
-// contiguous: out = exp(x - max) / sum, or log-softmax x - max - log(sum exp(x - max)).
+// softmax: out = exp(x - max) / sum, or log-softmax x - max - log(sum exp(x - max)), per row.
 export function softmaxRows(args: usize, chunk: i32, thread: i32): void {
-  const rows = load<i32>(args, 8), n = load<i32>(args, 12), log = load<i32>(args, 16), per = load<i32>(args, 20);
-  const x0 = load<i32>(args, 0) as usize, o0 = load<i32>(args, 4) as usize;
+  const job = changetype<SoftmaxRowsArgs>(args);
+  const rows = job.rows, n = job.n, log = job.log, per = job.perChunk;
+  const x0 = job.x as usize, o0 = job.out as usize;
   const end = min(rows, (chunk + 1) * per);
   for (let row = chunk * per; row < end; row++) {
     const x = x0 + (((row * n) as usize) << 3), out = o0 + (((row * n) as usize) << 3);

@@ -40,8 +40,11 @@ export function fastConv2d(input: TensorData, weight: TensorData, reverse: boole
   // The layout with the longer contiguous runs: cols [K, N] normally, colsT [N, K] when the kernel is
   // wider than the output (the weight gradient), read by the GEMM as B with transposed strides.
   const transposed = KW > Wo;
-  heap.setArgs([x, Ci, H, W, sb, sc, sh, sw, KH, KW, Ho, Wo, reverse ? -1 : 1, cols, transposed ? 1 : 0]);
-  runJob(heap, "im2col", B, B * K * N);
+  const args = {
+    x, channels: Ci, height: H, width: W, xBatch: sb, xChannel: sc, xRow: sh, xCol: sw,
+    kh: KH, kw: KW, outHeight: Ho, outWidth: Wo, dir: reverse ? -1 : 1, cols, transposed: transposed ? 1 : 0,
+  };
+  runJob(heap, "im2col", args, B, B * K * N);
   const w = heap.alloc(Co * K);
   gatherInto(heap.f64, w / 8, weight);
   const out = heap.alloc(size);

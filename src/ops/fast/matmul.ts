@@ -6,12 +6,9 @@
 import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeSize, stridesFromShape } from "../../data/shape";
 import { broadcastStrides, collapse, span } from "./layout";
+import { BLOCKS } from "./contract";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
-
-/** Must match MC and NC of assembly/kernels.ts: the chunk of a GEMM job is an MC x NC block of C. */
-const MC = 64;
-const NC = 256;
 
 /** An operand in the heap: address, stride between batch matrices, row and column strides (elements). */
 export interface Operand {
@@ -26,9 +23,14 @@ export interface Operand {
 export function gemm(
   heap: WasmHeap, a: Operand, b: Operand, c: Operand, M: number, N: number, K: number, batches: number, meanwhile?: () => void,
 ): void {
-  heap.setArgs([a.ptr, a.batch, a.rows, a.cols, b.ptr, b.batch, b.rows, b.cols, c.ptr, c.batch, c.rows, M, N, K, heap.scratch, 0]);
-  const chunks = batches * Math.ceil(M / MC) * Math.ceil(N / NC);
-  runJob(heap, "gemm", chunks, 2 * M * N * K * batches, meanwhile);
+  const args = {
+    a: a.ptr, aBatch: a.batch, aRow: a.rows, aCol: a.cols,
+    b: b.ptr, bBatch: b.batch, bRow: b.rows, bCol: b.cols,
+    c: c.ptr, cBatch: c.batch, cRow: c.rows, m: M, n: N, k: K, scratch: heap.scratch,
+  };
+  // A chunk is an MC x NC block of one C[t].
+  const chunks = batches * Math.ceil(M / BLOCKS.MC) * Math.ceil(N / BLOCKS.NC);
+  runJob(heap, "gemm", args, chunks, 2 * M * N * K * batches, meanwhile);
 }
 
 /** Strides of the batch dims of `t` (its shape minus the last two), seen from the broadcast `batchShape`. */

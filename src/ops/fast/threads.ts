@@ -14,7 +14,8 @@
  */
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
-import { JOB_KERNELS, JobName, MAX_THREADS, WasmHeap } from "./wasm";
+import type { JobArgs, JobName } from "./contract";
+import { JOB_KERNELS, MAX_THREADS, WasmHeap } from "./wasm";
 
 const GEN = 0;
 const ACTIVE = 1;
@@ -159,10 +160,14 @@ function parallelWork(): number {
   return process.env.MINITORCH_PARALLEL_WORK !== undefined && process.env.MINITORCH_PARALLEL_WORK !== "" && fromEnv >= 0 ? fromEnv : PARALLEL_WORK;
 }
 
-/** Runs a job whose arguments are in `heap`'s args: on the calling thread alone when it is small or
- * threads are off, else shared with the workers. `meanwhile` is JavaScript work for the calling thread
- * (allocating the result, which page-faults) done while the workers start on the chunks. */
-export function runJob(heap: WasmHeap, name: JobName, chunks: number, work: number, meanwhile?: () => void): void {
+/** Runs `chunks` chunks of job `name` with `args`: on the calling thread alone when the job is small
+ * (`work` flops or element touches) or threads are off, else shared with the workers. `meanwhile` is
+ * JavaScript work for the calling thread (allocating the result, which page-faults) done while the
+ * workers start on the chunks. */
+export function runJob<J extends JobName>(
+  heap: WasmHeap, name: J, args: JobArgs<J>, chunks: number, work: number, meanwhile?: () => void,
+): void {
+  heap.setArgs(name, args);
   if (chunks <= 1 || work < parallelWork() || threadCount() < 2) {
     meanwhile?.();
     const kernel = heap.kernels[name];
