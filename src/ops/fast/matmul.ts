@@ -7,6 +7,7 @@ import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeSize, stridesFromShape } from "../../data/shape";
 import { broadcastStrides, collapse, span } from "./layout";
 import { BLOCKS } from "./contract";
+import { advance } from "./specialize";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
 
@@ -64,32 +65,24 @@ export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): Tenso
   const [bRow, bCol] = b.strides.slice(-2);
   // One GEMM job per index of the collapsed batch dims but the last, which the job itself loops over.
   const dims = layout.shape;
-  const [as, bs, cs] = layout.strides;
-  const inner = dims.length === 0 ? 1 : dims[dims.length - 1];
   const last = dims.length - 1;
+  const inner = last >= 0 ? dims[last] : 1;
   const outer = shapeSize(dims) / Math.max(inner, 1);
-  const idx = new Int32Array(Math.max(dims.length, 1));
-  let [aOff, bOff, cOff] = [0, 0, 0];
+  const batch = (strides: number[]) => (last >= 0 ? strides[last] : 0);
+  const [as, bs, cs] = layout.strides;
+  const index = new Int32Array(Math.max(last, 0));
+  const offsets = [0, 0, 0]; // of the batch's A, B and C
   let out: Float64Array | null = null;
   const allocate = () => (out ??= new Float64Array(size));
   for (let t = 0; t < outer; t++) {
     gemm(
       heap,
-      { ptr: aPtr + aOff * 8, batch: last >= 0 ? as[last] : 0, rows: aRow, cols: aCol },
-      { ptr: bPtr + bOff * 8, batch: last >= 0 ? bs[last] : 0, rows: bRow, cols: bCol },
-      { ptr: cPtr + cOff * 8, batch: last >= 0 ? cs[last] : 0, rows: p, cols: 1 },
+      { ptr: aPtr + offsets[0] * 8, batch: batch(as), rows: aRow, cols: aCol },
+      { ptr: bPtr + offsets[1] * 8, batch: batch(bs), rows: bRow, cols: bCol },
+      { ptr: cPtr + offsets[2] * 8, batch: batch(cs), rows: p, cols: 1 },
       n, p, m, inner, allocate,
     );
-    for (let k = last - 1; k >= 0; k--) {
-      aOff += as[k];
-      bOff += bs[k];
-      cOff += cs[k];
-      if (++idx[k] < dims[k]) break;
-      aOff -= as[k] * dims[k];
-      bOff -= bs[k] * dims[k];
-      cOff -= cs[k] * dims[k];
-      idx[k] = 0;
-    }
+    advance(index, dims, last, layout.strides, offsets);
   }
   return new TensorData(heap.takeInto(allocate(), cPtr), outShape);
 }
