@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: minitorch-ts against tfjs 4.22 (its pure-JS "cpu" backend and its "wasm" backend)
- * on the same seeded inputs, in one run. Each cell is the median of repeated runs after a warm-up.
- * Prints a table with the ratios ours / peer (below 1: we are faster), checks the issue's targets,
- * trains the MNIST network for two epochs of 5,000 real digits in a child process (seconds per epoch,
- * heap after each epoch, peak RSS), and writes everything to build/bench.json.
+ * `npm run bench`: minitorch-ts against PyTorch's CPU (float64 and float32, one thread and all threads,
+ * in a child process of Debian's python3: bench/torch-peer.ts) and tfjs 4.22 (its pure-JS "cpu" backend
+ * and its "wasm" backend) on the same seeded inputs, in one run. Each cell is the median of repeated
+ * runs after a warm-up. Prints a table with the ratios ours / peer (below 1: we are faster), checks the
+ * targets (met / NOT met), trains the MNIST network for two epochs of 5,000 real digits in a child
+ * process (seconds per epoch, heap after each epoch, peak RSS), and writes everything to build/bench.json.
  *
  * Columns: "fast" is our default backend as it runs by default (worker threads unless the machine is
  * oversubscribed), "fast 1T" the same on one thread, "reference" the readable kernels the notebooks
@@ -19,6 +20,7 @@ import { threadCount } from "../src/ops/fast/threads";
 import type { EpochReport } from "./epoch";
 import { BATCH, ourBatch, ourTrainer, randomBatch, tfjsTrainer } from "./mnist-net";
 import { TfBackend, sync, tf, useTf } from "./tfjs";
+import { TorchDtype, TorchPeer, startTorchPeer } from "./torch-peer";
 import { TimeOptions, time } from "./timing";
 
 /** A seeded array of uniform numbers in [-1, 1), shared by both libraries. */
@@ -144,6 +146,18 @@ const cases: Case[] = [
     },
   },
   {
+    id: "mul-1e6",
+    label: "mul 1e6",
+    ours: () => {
+      const [a, b] = [ours([1_000_000], 7), ours([1_000_000], 8)];
+      return { run: () => a.mul(b) };
+    },
+    tfjs: () => {
+      const [a, b] = [theirs([1_000_000], 7), theirs([1_000_000], 8)];
+      return { run: () => sync(() => tf.mul(a, b)) };
+    },
+  },
+  {
     id: "exp-1e6",
     label: "exp 1e6",
     ours: () => {
@@ -175,12 +189,21 @@ const cases: Case[] = [
   },
 ];
 
-type Column = "fast" | "fast1" | "reference" | "cpu" | "wasm";
-const COLUMNS: Column[] = ["fast", "fast1", "reference", "cpu", "wasm"];
-const HEADERS: Record<Column, string> = { fast: "fast", fast1: "fast 1T", reference: "reference", cpu: "tfjs-cpu", wasm: "tfjs-wasm" };
+type TorchColumn = "torch64" | "torch64x1" | "torch32" | "torch32x1";
+type Column = "fast" | "fast1" | "reference" | "cpu" | "wasm" | TorchColumn;
+const COLUMNS: Column[] = ["fast", "fast1", "reference", "torch64x1", "torch64", "torch32x1", "torch32", "cpu", "wasm"];
+const HEADERS: Record<Column, string> = {
+  fast: "fast", fast1: "fast 1T", reference: "reference", cpu: "tfjs-cpu", wasm: "tfjs-wasm",
+  torch64x1: "torch f64 1T", torch64: "torch f64", torch32x1: "torch f32 1T", torch32: "torch f32",
+};
+/** PyTorch's columns: dtype and threads (0: all the machine's). */
+const TORCH: Record<TorchColumn, [TorchDtype, number]> = {
+  torch64: ["float64", 0], torch64x1: ["float64", 1], torch32: ["float32", 0], torch32x1: ["float32", 1],
+};
+const isTorch = (column: Column): column is TorchColumn => column in TORCH;
 type Cell = { ms: number; runs: number } | { skipped: string };
 
-/** Makes `column` the active library / backend / thread setting. */
+/** Makes `column` the active library / backend / thread setting (PyTorch's are set per request). */
 async function activate(column: Column): Promise<void> {
   if (column === "cpu" || column === "wasm") return useTf(column);
   useBackend(column === "reference" ? "reference" : "fast");
@@ -190,11 +213,16 @@ async function activate(column: Column): Promise<void> {
 /** Times one case in every column, in ROUNDS rounds that visit the columns in turn, so a change in the
  * machine's load (it is shared) hits every column alike; the cell is the median of all its samples. */
 const ROUNDS = 3;
-async function measureCase(c: Case): Promise<Partial<Record<Column, Cell>>> {
-  const works = new Map<Column, Work>();
+async function measureCase(c: Case, torch: TorchPeer | string): Promise<Partial<Record<Column, Cell>>> {
+  const works = new Map<Column, Work | null>();
   const cells: Partial<Record<Column, Cell>> = {};
   const samples = new Map<Column, number[]>();
   for (const column of COLUMNS) {
+    if (isTorch(column)) {
+      if (typeof torch === "string") cells[column] = { skipped: `PyTorch: ${torch}` };
+      else works.set(column, null);
+      continue;
+    }
     try {
       await activate(column);
       const work = column === "cpu" || column === "wasm" ? c.tfjs(column) : c.ours();
@@ -208,13 +236,20 @@ async function measureCase(c: Case): Promise<Partial<Record<Column, Cell>>> {
     for (const [column, work] of works) {
       if (cells[column] !== undefined) continue;
       try {
-        await activate(column);
         const slow = column === "reference" || column === "cpu";
-        const options: TimeOptions = slow
+        const options: Required<TimeOptions> = slow
           ? { warmup: 1, minRuns: 1, budgetMs: 300, maxRuns: 3 }
           : { warmup: round === 0 ? 3 : 1, minRuns: 3, budgetMs: 400, maxRuns: 15 };
-        const t = await time(work.run, work.setup, options);
-        samples.set(column, [...(samples.get(column) ?? []), ...t.samples]);
+        let timed: number[] | string;
+        if (work === null) {
+          const [dtype, threads] = TORCH[column as TorchColumn];
+          timed = await (torch as TorchPeer).time(c.id, dtype, threads || availableParallelism(), options);
+        } else {
+          await activate(column);
+          timed = (await time(work.run, work.setup, options)).samples;
+        }
+        if (typeof timed === "string") cells[column] = { skipped: timed };
+        else samples.set(column, [...(samples.get(column) ?? []), ...timed]);
       } catch (error) {
         cells[column] = { skipped: `failed: ${(error as Error).message.split("\n")[0]}` };
       }
@@ -239,44 +274,53 @@ function runEpochs(): Promise<EpochReport | { error: string }> {
   });
 }
 
+/** The ratio columns: ours / peer. */
+const RATIOS: [Column, Column][] = [["fast1", "torch64x1"], ["fast", "torch64"], ["fast", "cpu"], ["fast", "wasm"]];
+const ratioText = (ours: number | undefined, peer: number | undefined) =>
+  ours === undefined || peer === undefined ? "n/a" : (ours / peer).toFixed(ours / peer < 0.1 ? 4 : 2);
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 const msOf = (cell: Cell | undefined) => (cell !== undefined && "ms" in cell ? cell.ms : undefined);
+
+/** `npm run bench -- id ...` runs only the cases named (and the MNIST epochs only if "epoch" is named). */
+const only = process.argv.slice(2);
+const chosen = only.length === 0 ? cases : cases.filter((c) => only.includes(c.id));
 
 async function main(): Promise<void> {
   const started = Date.now();
   const load0 = loadavg();
   console.log(`minitorch-ts benchmark: ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, Node ${process.version}, ` +
     `our threads now ${threadCount()} (1 while the machine is oversubscribed), load average ${load0.map((l) => l.toFixed(2)).join(" ")}`);
+  const torch = await startTorchPeer(numbers(1000, 1).reduce((a, b) => a + b, 0));
+  console.log(`PyTorch: ${typeof torch === "string" ? torch : `${torch.version}, in a child process`}`);
   const results: Record<string, Partial<Record<Column, Cell>>> = {};
-  for (const c of cases) {
-    results[c.id] = await measureCase(c);
-    process.stdout.write(".");
+  try {
+    for (const c of chosen) {
+      results[c.id] = await measureCase(c, torch);
+      process.stdout.write(".");
+    }
+  } finally {
+    if (typeof torch !== "string") torch.close();
   }
   process.stdout.write("\n");
-  const epochs = await runEpochs();
+  const epochs = only.length === 0 || only.includes("epoch") ? await runEpochs() : { error: "not run (not chosen)" };
 
   // ---- table -------------------------------------------------------------------------------------
-  const rows = cases.map((c) => {
+  const rows = chosen.map((c) => {
     const r = results[c.id];
     const cells = COLUMNS.map((col) => {
       const cell = r[col];
       return cell === undefined ? "" : "ms" in cell ? fmt(cell.ms) : "n/a";
     });
-    const fast = msOf(r.fast);
-    const ratio = (peer: Column) => {
-      const p = msOf(r[peer]);
-      return fast === undefined || p === undefined ? "n/a" : (fast / p).toFixed(fast / p < 0.1 ? 4 : 2);
-    };
-    return [c.label, ...cells, ratio("cpu"), ratio("wasm")];
+    return [c.label, ...cells, ...RATIOS.map(([ours, peer]) => ratioText(msOf(r[ours]), msOf(r[peer])))];
   });
-  const header = ["work (median ms)", ...COLUMNS.map((c) => HEADERS[c]), "fast/cpu", "fast/wasm"];
+  const header = ["work (median ms)", ...COLUMNS.map((c) => HEADERS[c]), ...RATIOS.map(([o, p]) => `${HEADERS[o]}/${HEADERS[p]}`)];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => "| " + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(" | ") + " |";
   console.log(line(header));
   console.log("| " + widths.map((w, i) => (i === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":")).join(" | ") + " |");
   rows.forEach((r) => console.log(line(r)));
   const notes = new Set<string>();
-  for (const c of cases) {
+  for (const c of chosen) {
     if (c.note) notes.add(`${c.label}: ${c.note}`);
     for (const col of COLUMNS) {
       const cell = results[c.id][col];
@@ -286,10 +330,27 @@ async function main(): Promise<void> {
   notes.forEach((n) => console.log(`  note: ${n}`));
 
   // ---- targets -----------------------------------------------------------------------------------
-  const get = (id: string, col: Column) => msOf(results[id][col]);
+  const get = (id: string, col: Column) => msOf(results[id]?.[col]);
   const targets: { name: string; value: string; met: boolean | null }[] = [];
   const check = (name: string, value: number | undefined, show: (v: number) => string, ok: (v: number) => boolean) =>
     targets.push({ name, value: value === undefined ? "n/a" : show(value), met: value === undefined ? null : ok(value) });
+  // PyTorch: one thread against one thread, float64 against float64.
+  const vsTorch = (id: string, label: string, limit: number) => {
+    const [ours, peer] = [get(id, "fast1"), get(id, "torch64x1")];
+    check(`${label} <= ${limit}x PyTorch (1T, f64)`, ours && peer && ours / peer, (v) => `${v.toFixed(2)}x`, (v) => v <= limit);
+  };
+  vsTorch("train-step", "train step", 1.5);
+  vsTorch("matmul-512", "matmul 512", 2);
+  vsTorch("softmax", "softmax", 1.5);
+  vsTorch("logsoftmax", "logsoftmax", 1.5);
+  vsTorch("add-1e6", "add 1e6", 1.5);
+  vsTorch("mul-1e6", "mul 1e6", 1.5);
+  vsTorch("exp-1e6", "exp 1e6", 1.5);
+  if (!("error" in epochs)) {
+    const slowest = Math.max(...epochs.secondsPerEpoch);
+    check("MNIST epoch of 5,000 digits < 2 s (default threads)", slowest, (v) => `${v.toFixed(2)} s (the slower epoch)`, (v) => v < 2);
+  }
+  // tfjs, the earlier peers.
   const [stepOurs, stepCpu] = [get("train-step", "fast"), get("train-step", "cpu")];
   check("train step >= 20x faster than tfjs-cpu", stepOurs && stepCpu && stepCpu / stepOurs, (v) => `${v.toFixed(1)}x`, (v) => v >= 20);
   const mm = get("matmul-512", "fast");
@@ -327,9 +388,10 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         date: new Date().toISOString(),
+        torch: typeof torch === "string" ? torch : torch.version,
         machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, threads: threadCount(), loadAverage: { start: load0, end: load1 } },
         units: "median milliseconds per call; ratios are ours (fast) / peer",
-        cases: cases.map((c) => ({ id: c.id, label: c.label, flops: c.flops, note: c.note, results: results[c.id] })),
+        cases: chosen.map((c) => ({ id: c.id, label: c.label, flops: c.flops, note: c.note, results: results[c.id] })),
         targets,
         epochs,
       },
