@@ -9,7 +9,7 @@
 // are its slots). Pointers are byte offsets, strides count elements. `thread` selects the thread's own
 // scratch area (packing buffers of the GEMM).
 import {
-  CONTRACT_HASH, ExpMapArgs, GemmArgs, Im2colArgs, KC, MC, MR, NC, NR, SoftmaxRowsArgs,
+  CONTRACT_HASH, ConvImageArgs, ConvWeightArgs, ExpMapArgs, GemmArgs, KC, MC, MR, NC, NR, PadArgs, SoftmaxRowsArgs,
 } from "./contract";
 
 /** The hash of the contract this module was built from: the loader refuses a stale module. */
@@ -194,14 +194,38 @@ function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, 
   }
 }
 
-// ---- im2col: unfold each box of the convolution into a column ------------------------------------
-// im2col: one chunk per batch b:
-//   cols[b][(c, kh, kw)][(oh, ow)] = x[b, c, oh + dir*kh, ow + dir*kw], 0 past the edges,
-// or with `transposed` the same values as colsT[b][(oh, ow)][(c, kh, kw)]. The caller picks the layout
-// whose inner run is longer: ow (Wo values) for an ordinary convolution, kw (KW values) for the weight
-// gradient, whose "kernel" is the whole image.
-// Short runs (a row of a small image) are copied inline: memory.copy / memory.fill call out of the
-// wasm code, which costs more than moving a few dozen doubles.
+// ---- Direct convolution ----------------------------------------------------------------------------
+// Both kernels compute out[n][m][i][j] = sum_{c,p,q} w[m][c][p][q] * xp[n][c][i + p][j + q] over
+// operands that `pad` laid out: xp zero-padded so that every read falls inside it (the caller pads the
+// top-left and flips w for the reverse anchor, so both anchors are this one loop), and M a multiple of 4
+// (zero planes of w). convImage vectorises along j (an output row: the forward pass and the input
+// gradient, whose output is an image); convWeight along q (a row of w: the weight gradient, whose
+// "kernel" is a whole gradient image and whose output is only KH x KW). Each keeps a 4 x 4 block of
+// out (4 m by 4 j, or 4 m by 2 j with q in lanes) in registers.
+
+// pad: dst[plane][c][top + h][left + w] = src[plane, c, h, w] (h and w reversed with `flip`), zero
+// elsewhere and in planes from n on. One chunk per plane of dst.
+export function pad(args: usize, chunk: i32, thread: i32): void {
+  const job = changetype<PadArgs>(args);
+  const C = job.c, hp = job.hp, wp = job.wp;
+  const plane = ((C * hp * wp) as usize) << 3;
+  const dst = (job.dst as usize) + (chunk as usize) * plane;
+  memory.fill(dst, 0, plane);
+  if (chunk >= job.n) return;
+  const H = min(job.h, hp - job.top), W = min(job.w, wp - job.left), flip = job.flip != 0;
+  const sw = job.sW;
+  for (let c = 0; c < C; c++) {
+    for (let h = 0; h < H; h++) {
+      const src = (job.src as usize) + ((chunk * job.sN + c * job.sC + h * job.sH) << 3);
+      const row = dst + (((c * hp + job.top + (flip ? H - 1 - h : h)) * wp + job.left) << 3);
+      if (!flip && sw == 1) copyRun(row, src, W);
+      else for (let w = 0; w < W; w++) store<f64>(row + (((flip ? W - 1 - w : w) as usize) << 3), load<f64>(src + ((w * sw) << 3)));
+    }
+  }
+}
+
+// Short runs are copied inline: memory.copy calls out of the wasm code, which costs more than moving a
+// few dozen doubles.
 // @ts-ignore: decorator
 @inline
 function copyRun(dst: usize, src: usize, n: i32): void {
@@ -209,73 +233,108 @@ function copyRun(dst: usize, src: usize, n: i32): void {
   for (; i + 2 <= n; i += 2) v128.store(dst + ((i as usize) << 3), v128.load(src + ((i as usize) << 3)));
   if (i < n) store<f64>(dst + ((i as usize) << 3), load<f64>(src + ((i as usize) << 3)));
 }
-// @ts-ignore: decorator
-@inline
-function zeroRun(dst: usize, n: i32): void {
-  let i = 0;
-  for (; i + 2 <= n; i += 2) v128.store(dst + ((i as usize) << 3), f64x2.splat(0));
-  if (i < n) store<f64>(dst + ((i as usize) << 3), 0.0);
+
+// convImage: j in blocks of 4 (Wo a multiple of 4, wp >= Wo + Q - 1). One chunk per (n, block of 4 m).
+export function convImage(args: usize, chunk: i32, thread: i32): void {
+  const job = changetype<ConvImageArgs>(args);
+  const C = job.c, hp = job.hp, wp = job.wp, P = job.p, Q = job.q, M = job.m, Ho = job.ho, Wo = job.wo;
+  const blocks = M >> 2;
+  const n = chunk / blocks, m = (chunk % blocks) << 2;
+  const x = (job.x as usize) + (((n * C * hp * wp) as usize) << 3);
+  const wPlane = ((C * P * Q) as usize) << 3;
+  const w0 = (job.w as usize) + (m as usize) * wPlane, w1 = w0 + wPlane, w2 = w1 + wPlane, w3 = w2 + wPlane;
+  const outPlane = ((Ho * Wo) as usize) << 3;
+  const out = (job.out as usize) + ((((n * M + m) * Ho * Wo) as usize) << 3);
+  const xRow = (wp as usize) << 3;
+  for (let i = 0; i < Ho; i++) {
+    for (let j = 0; j < Wo; j += 4) {
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      let wo: usize = 0;
+      for (let c = 0; c < C; c++) {
+        let row = x + ((((c * hp + i) * wp + j) as usize) << 3);
+        for (let p = 0; p < P; p++) {
+          for (let q = 0; q < Q; q++) {
+            const at = row + ((q as usize) << 3);
+            const x0 = v128.load(at), x1 = v128.load(at, 16);
+            let a = v128.load64_splat(w0 + wo);
+            c00 = f64x2.add(c00, f64x2.mul(a, x0));
+            c01 = f64x2.add(c01, f64x2.mul(a, x1));
+            a = v128.load64_splat(w1 + wo);
+            c10 = f64x2.add(c10, f64x2.mul(a, x0));
+            c11 = f64x2.add(c11, f64x2.mul(a, x1));
+            a = v128.load64_splat(w2 + wo);
+            c20 = f64x2.add(c20, f64x2.mul(a, x0));
+            c21 = f64x2.add(c21, f64x2.mul(a, x1));
+            a = v128.load64_splat(w3 + wo);
+            c30 = f64x2.add(c30, f64x2.mul(a, x0));
+            c31 = f64x2.add(c31, f64x2.mul(a, x1));
+            wo += 8;
+          }
+          row += xRow;
+        }
+      }
+      const o = out + ((((i * Wo) + j) as usize) << 3);
+      v128.store(o, c00); v128.store(o, c01, 16);
+      v128.store(o + outPlane, c10); v128.store(o + outPlane, c11, 16);
+      v128.store(o + 2 * outPlane, c20); v128.store(o + 2 * outPlane, c21, 16);
+      v128.store(o + 3 * outPlane, c30); v128.store(o + 3 * outPlane, c31, 16);
+    }
+  }
 }
 
-export function im2col(args: usize, chunk: i32, thread: i32): void {
-  const job = changetype<Im2colArgs>(args);
-  const C = job.channels, H = job.height, W = job.width;
-  const sb = job.xBatch, sc = job.xChannel, sh = job.xRow, sw = job.xCol;
-  const KH = job.kh, KW = job.kw, Ho = job.outHeight, Wo = job.outWidth;
-  const dir = job.dir;
-  const x = (job.x as usize) + ((chunk * sb) << 3);
-  let dst = (job.cols as usize) + (((chunk * C * KH * KW * Ho * Wo) as usize) << 3);
-  if (job.transposed != 0) {
-    for (let oh = 0; oh < Ho; oh++) {
-      for (let ow = 0; ow < Wo; ow++) {
-        // kw whose input column ow + dir*kw lies inside [0, W)
-        const lo = dir > 0 ? 0 : max(0, ow - W + 1);
-        const hi = dir > 0 ? min(KW, W - ow) : min(KW, ow + 1);
-        for (let c = 0; c < C; c++) {
-          for (let kh = 0; kh < KH; kh++) {
-            const ih = oh + dir * kh;
-            if (ih < 0 || ih >= H || lo >= hi) {
-              zeroRun(dst, KW);
-            } else {
-              const src = x + ((c * sc + ih * sh) << 3);
-              for (let kw = 0; kw < lo; kw++) store<f64>(dst + ((kw as usize) << 3), 0.0);
-              if (dir > 0 && sw == 1) {
-                copyRun(dst, src + ((ow as usize) << 3), hi);
-              } else {
-                for (let kw = lo; kw < hi; kw++) store<f64>(dst + ((kw as usize) << 3), load<f64>(src + (((ow + dir * kw) * sw) << 3)));
-              }
-              for (let kw = max(hi, lo); kw < KW; kw++) store<f64>(dst + ((kw as usize) << 3), 0.0);
-            }
-            dst += (KW as usize) << 3;
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+// convWeight: q in pairs (Q even, the pad zero), j in pairs (Wo even, wp >= Wo + Q). One chunk per
+// (n, block of 4 m).
+export function convWeight(args: usize, chunk: i32, thread: i32): void {
+  const job = changetype<ConvWeightArgs>(args);
+  const C = job.c, hp = job.hp, wp = job.wp, P = job.p, Q = job.q, M = job.m, Ho = job.ho, Wo = job.wo;
+  const blocks = M >> 2;
+  const n = chunk / blocks, m = (chunk % blocks) << 2;
+  const x = (job.x as usize) + (((n * C * hp * wp) as usize) << 3);
+  const wPlane = ((C * P * Q) as usize) << 3;
+  const w0 = (job.w as usize) + (m as usize) * wPlane, w1 = w0 + wPlane, w2 = w1 + wPlane, w3 = w2 + wPlane;
+  const outPlane = ((Ho * Wo) as usize) << 3;
+  const out = (job.out as usize) + ((((n * M + m) * Ho * Wo) as usize) << 3);
+  const xRow = (wp as usize) << 3, wRow = (Q as usize) << 3;
+  for (let i = 0; i < Ho; i++) {
+    for (let j = 0; j < Wo; j += 2) {
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      let wo: usize = 0;
+      for (let c = 0; c < C; c++) {
+        let row = x + ((((c * hp + i) * wp + j) as usize) << 3);
+        for (let p = 0; p < P; p++) {
+          for (let q = 0; q < Q; q += 2) {
+            const at = row + ((q as usize) << 3);
+            const x0 = v128.load(at), x1 = v128.load(at, 8);
+            let a = v128.load(w0 + wo);
+            c00 = f64x2.add(c00, f64x2.mul(a, x0));
+            c01 = f64x2.add(c01, f64x2.mul(a, x1));
+            a = v128.load(w1 + wo);
+            c10 = f64x2.add(c10, f64x2.mul(a, x0));
+            c11 = f64x2.add(c11, f64x2.mul(a, x1));
+            a = v128.load(w2 + wo);
+            c20 = f64x2.add(c20, f64x2.mul(a, x0));
+            c21 = f64x2.add(c21, f64x2.mul(a, x1));
+            a = v128.load(w3 + wo);
+            c30 = f64x2.add(c30, f64x2.mul(a, x0));
+            c31 = f64x2.add(c31, f64x2.mul(a, x1));
+            wo += 16;
           }
+          row += xRow;
         }
       }
-    }
-    return;
-  }
-  for (let c = 0; c < C; c++) {
-    for (let kh = 0; kh < KH; kh++) {
-      for (let kw = 0; kw < KW; kw++) {
-        const dw = dir * kw;
-        // Output columns ow whose input column ow + dw lies inside [0, W).
-        const lo = max(0, -dw), hi = min(Wo, W - dw);
-        for (let oh = 0; oh < Ho; oh++) {
-          const ih = oh + dir * kh;
-          if (ih < 0 || ih >= H || lo >= hi) {
-            zeroRun(dst, Wo);
-          } else {
-            const src = x + ((c * sc + ih * sh) << 3);
-            for (let ow = 0; ow < lo; ow++) store<f64>(dst + ((ow as usize) << 3), 0.0);
-            if (sw == 1) {
-              copyRun(dst + ((lo as usize) << 3), src + (((lo + dw) as usize) << 3), hi - lo);
-            } else {
-              for (let ow = lo; ow < hi; ow++) store<f64>(dst + ((ow as usize) << 3), load<f64>(src + (((ow + dw) * sw) << 3)));
-            }
-            for (let ow = max(hi, lo); ow < Wo; ow++) store<f64>(dst + ((ow as usize) << 3), 0.0);
-          }
-          dst += (Wo as usize) << 3;
-        }
-      }
+      const o = out + ((((i * Wo) + j) as usize) << 3);
+      store<f64>(o, hsum(c00)); store<f64>(o, hsum(c01), 8);
+      store<f64>(o + outPlane, hsum(c10)); store<f64>(o + outPlane, hsum(c11), 8);
+      store<f64>(o + 2 * outPlane, hsum(c20)); store<f64>(o + 2 * outPlane, hsum(c21), 8);
+      store<f64>(o + 3 * outPlane, hsum(c30)); store<f64>(o + 3 * outPlane, hsum(c31), 8);
     }
   }
 }

@@ -181,6 +181,7 @@ describe.each([
       [[5, 6, 14, 14], [7, 6, 5, 5]],
       [[16, 1, 28, 28], [4, 1, 3, 3]],
       [[3, 2, 7, 9], [2, 2, 9, 11]], // kernel larger than the image
+      [[8, 3, 9, 3], [5, 3, 3, 2]], // rows narrower than 4: the kernel vectorised along the weight's rows
     ];
     for (const [inShape, wShape] of shapes) {
       const [B, , H, W] = inShape;
