@@ -3,7 +3,7 @@
  * storage (minitorch module 2). Everything here works on plain number arrays so kernels can reuse
  * preallocated index buffers instead of allocating per element.
  */
-import { check, fmtShape } from "../errors";
+import { check, checkInteger, fmtShape } from "../errors";
 
 export type Shape = readonly number[];
 export type Strides = readonly number[];
@@ -28,9 +28,10 @@ export function stridesFromShape(shape: Shape): number[] {
   return strides;
 }
 
-/** position = sum_i index[i] * strides[i]: where element `index` lives in storage. */
-export function indexToPosition(index: ArrayLike<number>, strides: Strides): number {
-  let pos = 0;
+/** position = offset + sum_i index[i] * strides[i]: where element `index` lives in storage. The offset is
+ * where the view starts (0 for a fresh tensor; a slice such as t[1:] starts further in). */
+export function indexToPosition(index: ArrayLike<number>, strides: Strides, offset = 0): number {
+  let pos = offset;
   for (let i = 0; i < strides.length; i++) pos += index[i] * strides[i];
   return pos;
 }
@@ -44,6 +45,11 @@ export function toIndex(ordinal: number, shape: Shape, outIndex: Index): void {
     outIndex[i] = rest % d;
     rest = Math.floor(rest / d);
   }
+}
+
+/** True when two shapes are equal dim by dim (the one "same shape" test of the library). */
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** NumPy/PyTorch broadcasting: align shapes on the right; each pair of dims must match or one be 1. */
@@ -78,15 +84,42 @@ export function isContiguousLayout(shape: Shape, strides: Strides): boolean {
   return true;
 }
 
+/**
+ * Strides that let `newShape` view the elements of a tensor with `shape` and `strides` in the same
+ * row-major order, or null when no strides can (then reshape must copy). Dims are taken in chunks
+ * that are contiguous among themselves; a chunk may be re-split freely, but no view dim may span two
+ * chunks (PyTorch's computeStride). A contiguous tensor is one chunk, so it can take any shape.
+ */
+export function viewStrides(shape: Shape, strides: Strides, newShape: Shape): number[] | null {
+  if (shapeSize(shape) === 0 || shape.length === 0) return stridesFromShape(newShape);
+  const out = new Array<number>(newShape.length);
+  let viewDim = newShape.length - 1;
+  let chunkStride = strides[strides.length - 1];
+  let [chunkSize, viewSize] = [1, 1];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    chunkSize *= shape[d];
+    const chunkEnds = d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== chunkSize * chunkStride);
+    if (!chunkEnds) continue;
+    while (viewDim >= 0 && (viewSize < chunkSize || newShape[viewDim] === 1)) {
+      out[viewDim] = viewSize * chunkStride;
+      viewSize *= newShape[viewDim--];
+    }
+    if (viewSize !== chunkSize) return null;
+    if (d > 0) [chunkStride, chunkSize, viewSize] = [strides[d - 1], 1, 1];
+  }
+  return viewDim === -1 ? out : null;
+}
+
 /** The shape a reduction along `dim` keeps: `dim` set to 1, so the result still broadcasts against the input. */
 export function reducedShape(shape: Shape, dim: number): number[] {
   return shape.map((d, i) => (i === dim ? 1 : d));
 }
 
-/** Turns a possibly negative dim into 0..dims-1, or throws naming the op. */
-export function normalizeDim(dim: number, dims: number, op: string): number {
-  check(Number.isInteger(dim) && dim >= -dims && dim < dims, op, () =>
-    `dim ${dim} is out of range for a tensor with ${dims} dims (expected ${-dims}..${dims - 1})`);
+/** Turns a possibly negative dim into 0..dims-1, or throws naming the op and the argument. */
+export function normalizeDim(dim: unknown, dims: number, op: string, arg = "dim"): number {
+  checkInteger(dim, op, arg);
+  check(dim >= -dims && dim < dims, op, () =>
+    `${arg} ${dim} is out of range for a tensor with ${dims} dims (expected ${-dims}..${dims - 1})`);
   return dim < 0 ? dim + dims : dim;
 }
 

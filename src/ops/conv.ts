@@ -15,6 +15,7 @@ export function tensorConv1d(out: TensorData, input: TensorData, weight: TensorD
   const K = weight.shape[2];
   const [os, is, ws] = [out.strides, input.strides, weight.strides];
   const [o, x, w] = [out.storage, input.storage, weight.storage];
+  const [oo, xo, wo] = [out.offset, input.offset, weight.offset];
   const dir = reverse ? -1 : 1;
   for (let b = 0; b < B; b++)
     for (let co = 0; co < Co; co++)
@@ -24,9 +25,9 @@ export function tensorConv1d(out: TensorData, input: TensorData, weight: TensorD
           for (let k = 0; k < K; k++) {
             const iw = ow + dir * k;
             if (iw < 0 || iw >= W) continue;
-            acc += w[co * ws[0] + ci * ws[1] + k * ws[2]] * x[b * is[0] + ci * is[1] + iw * is[2]];
+            acc += w[wo + co * ws[0] + ci * ws[1] + k * ws[2]] * x[xo + b * is[0] + ci * is[1] + iw * is[2]];
           }
-        o[b * os[0] + co * os[1] + ow * os[2]] = acc;
+        o[oo + b * os[0] + co * os[1] + ow * os[2]] = acc;
       }
 }
 
@@ -37,6 +38,7 @@ export function tensorConv2d(out: TensorData, input: TensorData, weight: TensorD
   const [KH, KW] = [weight.shape[2], weight.shape[3]];
   const [os, is, ws] = [out.strides, input.strides, weight.strides];
   const [o, x, w] = [out.storage, input.storage, weight.storage];
+  const [oo, xo, wo] = [out.offset, input.offset, weight.offset];
   const dir = reverse ? -1 : 1;
   for (let b = 0; b < B; b++)
     for (let co = 0; co < Co; co++)
@@ -51,10 +53,10 @@ export function tensorConv2d(out: TensorData, input: TensorData, weight: TensorD
                 const iw = ow + dir * kw;
                 if (iw < 0 || iw >= W) continue;
                 acc +=
-                  w[co * ws[0] + ci * ws[1] + kh * ws[2] + kw * ws[3]] *
-                  x[b * is[0] + ci * is[1] + ih * is[2] + iw * is[3]];
+                  w[wo + co * ws[0] + ci * ws[1] + kh * ws[2] + kw * ws[3]] *
+                  x[xo + b * is[0] + ci * is[1] + ih * is[2] + iw * is[3]];
               }
             }
-          o[b * os[0] + co * os[1] + oh * os[2] + ow * os[3]] = acc;
+          o[oo + b * os[0] + co * os[1] + oh * os[2] + ow * os[3]] = acc;
         }
 }

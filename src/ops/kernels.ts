@@ -4,19 +4,16 @@
  * autodiff, allocate only one index buffer per call, and take a flat loop when layouts allow it.
  */
 import { TensorData } from "../data/tensor-data";
-import { broadcastIndex, indexToPosition, reducedShape, toIndex } from "../data/shape";
+import { broadcastIndex, indexToPosition, reducedShape, sameShape, toIndex } from "../data/shape";
 import type { Binary, Unary } from "./operators";
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
 
 /** out[i] = fn(a[broadcast(i)]); `a` may broadcast to out's shape (used to expand gradients). */
 export function tensorMap(fn: Unary, out: TensorData, a: TensorData): void {
   const o = out.storage;
   const x = a.storage;
   if (sameShape(out.shape, a.shape) && out.isContiguous() && a.isContiguous()) {
-    for (let i = 0; i < out.size; i++) o[i] = fn(x[i]);
+    const [oo, xo] = [out.offset, a.offset];
+    for (let i = 0; i < out.size; i++) o[oo + i] = fn(x[xo + i]);
     return;
   }
   const outIndex = new Int32Array(out.dims);
@@ -24,7 +21,7 @@ export function tensorMap(fn: Unary, out: TensorData, a: TensorData): void {
   for (let i = 0; i < out.size; i++) {
     toIndex(i, out.shape, outIndex);
     broadcastIndex(outIndex, out.shape, a.shape, aIndex);
-    o[indexToPosition(outIndex, out.strides)] = fn(x[indexToPosition(aIndex, a.strides)]);
+    o[indexToPosition(outIndex, out.strides, out.offset)] = fn(x[indexToPosition(aIndex, a.strides, a.offset)]);
   }
 }
 
@@ -34,13 +31,14 @@ export function tensorZip(fn: Binary, out: TensorData, a: TensorData, b: TensorD
   const x = a.storage;
   const y = b.storage;
   const contiguous = out.isContiguous() && a.isContiguous() && b.isContiguous();
+  const [oo, xo, yo] = [out.offset, a.offset, b.offset];
   if (contiguous && sameShape(out.shape, a.shape) && sameShape(out.shape, b.shape)) {
-    for (let i = 0; i < out.size; i++) o[i] = fn(x[i], y[i]);
+    for (let i = 0; i < out.size; i++) o[oo + i] = fn(x[xo + i], y[yo + i]);
     return;
   }
   if (contiguous && sameShape(out.shape, a.shape) && b.size === 1) {
-    const c = y[0];
-    for (let i = 0; i < out.size; i++) o[i] = fn(x[i], c);
+    const c = y[yo];
+    for (let i = 0; i < out.size; i++) o[oo + i] = fn(x[xo + i], c);
     return;
   }
   const outIndex = new Int32Array(out.dims);
@@ -50,9 +48,9 @@ export function tensorZip(fn: Binary, out: TensorData, a: TensorData, b: TensorD
     toIndex(i, out.shape, outIndex);
     broadcastIndex(outIndex, out.shape, a.shape, aIndex);
     broadcastIndex(outIndex, out.shape, b.shape, bIndex);
-    o[indexToPosition(outIndex, out.strides)] = fn(
-      x[indexToPosition(aIndex, a.strides)],
-      y[indexToPosition(bIndex, b.strides)],
+    o[indexToPosition(outIndex, out.strides, oo)] = fn(
+      x[indexToPosition(aIndex, a.strides, xo)],
+      y[indexToPosition(bIndex, b.strides, yo)],
     );
   }
 }
@@ -72,7 +70,7 @@ function forEachLane(
   const count = a.size / Math.max(n, 1);
   for (let i = 0; i < count; i++) {
     toIndex(i, lane, index);
-    body(indexToPosition(index, a.strides), indexToPosition(index, out.strides), n, inStep, outStep);
+    body(indexToPosition(index, a.strides, a.offset), indexToPosition(index, out.strides, out.offset), n, inStep, outStep);
   }
 }
 

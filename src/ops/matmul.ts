@@ -24,9 +24,9 @@ export function tensorMatmul(out: TensorData, a: TensorData, b: TensorData): voi
     toIndex(t, batchShape, batchIndex); // trailing two entries stay 0: the batch's first element
     broadcastIndex(batchIndex, out.shape, a.shape, aIndex);
     broadcastIndex(batchIndex, out.shape, b.shape, bIndex);
-    const aBase = indexToPosition(aIndex, a.strides);
-    const bBase = indexToPosition(bIndex, b.strides);
-    const oBase = indexToPosition(batchIndex, out.strides);
+    const aBase = indexToPosition(aIndex, a.strides, a.offset);
+    const bBase = indexToPosition(bIndex, b.strides, b.offset);
+    const oBase = indexToPosition(batchIndex, out.strides, out.offset);
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < m; k++) {
         const aik = x[aBase + i * aRow + k * aCol];

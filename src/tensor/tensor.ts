@@ -278,11 +278,12 @@ export class Tensor implements Variable<Tensor> {
   /** The single value of a one-element tensor. */
   item(): number {
     check(this.size === 1, "item", () => `only one-element tensors convert to a number, got shape ${fmtShape(this.shape)}`);
-    return this.contiguous().storage[0];
+    return this.data.get(this.shape.map(() => 0));
   }
   /** Elements in row-major order as a plain array. */
   toFlat(): number[] {
-    return Array.from(this.contiguous().storage.subarray(0, this.size));
+    const c = this.contiguous().data;
+    return Array.from(c.storage.subarray(c.offset, c.offset + c.size));
   }
   /** Nested arrays in the tensor's shape (a number for a 0-dim tensor). */
   toArray(): NestedArray {

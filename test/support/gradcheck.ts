@@ -52,8 +52,8 @@ export interface GradCheckOptions {
  * broadcast sum) is off by O(1) relative error, orders of magnitude above these bounds.
  * Keep inputs away from kinks (relu at 0, ties of max) by more than h, or the numeric side is meaningless.
  *
- * The caller's tensors are never written: the check works on copies (same shape and strides, so a
- * permuted input stays permuted) and the caller's `.grad` fields are left untouched.
+ * The caller's tensors are never written: the check works on copies (same shape, strides and offset, so a
+ * permuted or sliced input stays one) and the caller's `.grad` fields are left untouched.
  * Throws an Error naming the input number, the index, both values and the tolerance; returns the analytic
  * gradients (one per input) for further assertions.
  */
@@ -68,7 +68,7 @@ export function gradCheck(
 
   // Leaf copies over copied storage: perturbing them never touches the caller's tensors.
   const leaves = inputs.map(
-    (t) => new Tensor(new TensorData(Float64Array.from(t.storage), t.shape, t.strides)).requiresGrad_(true),
+    (t) => new Tensor(new TensorData(Float64Array.from(t.storage), t.shape, t.strides, t.data.offset)).requiresGrad_(true),
   );
 
   // The weighting w, fixed by the output's shape and the seed.
@@ -110,7 +110,7 @@ export function gradCheck(
     const analyticFlat = analytic[k].toFlat();
     for (let ord = 0; ord < leaf.size; ord++) {
       toIndex(ord, leaf.shape, index);
-      const pos = indexToPosition(index, leaf.strides);
+      const pos = indexToPosition(index, leaf.strides, leaf.data.offset);
       const x = leaf.storage[pos];
       leaf.storage[pos] = x + h;
       const plus = loss();

@@ -43,7 +43,12 @@ function map(fn: Unary, a: TensorData, shape: Shape = a.shape): TensorData {
   return special ?? dense(shape, (o) => mapInto(fn, o, 0, a, shape));
 }
 
-export const fastBackend: Backend = {
+/** The fast kernels address storage from position 0: a view at offset o over storage S is handed to them
+ * as the same view at offset 0 over S.subarray(o), which shares S's memory (no copy). */
+const atZero = (t: TensorData): TensorData =>
+  t.offset === 0 ? t : new TensorData(t.storage.subarray(t.offset), t.shape, t.strides);
+
+const kernels: Backend = {
   name: "fast",
   map,
   zip: (fn, a, b) => {
@@ -60,4 +65,16 @@ export const fastBackend: Backend = {
   conv2d: (input, weight, reverse, outShape) =>
     fastConv2d(input, weight, reverse, outShape) ??
     reference(outShape, (out) => tensorConv2d(out, input, weight, reverse)),
+};
+
+export const fastBackend: Backend = {
+  name: "fast",
+  map: (fn, a, shape) => kernels.map(fn, atZero(a), shape),
+  zip: (fn, a, b) => kernels.zip(fn, atZero(a), atZero(b)),
+  reduce: (fn, start, a, dim) => kernels.reduce(fn, start, atZero(a), dim),
+  argmax: (a, dim) => kernels.argmax(atZero(a), dim),
+  softmax: (a, dim, log) => kernels.softmax(atZero(a), dim, log),
+  matmul: (a, b, outShape) => kernels.matmul(atZero(a), atZero(b), outShape),
+  conv1d: (input, weight, reverse, outShape) => kernels.conv1d(atZero(input), atZero(weight), reverse, outShape),
+  conv2d: (input, weight, reverse, outShape) => kernels.conv2d(atZero(input), atZero(weight), reverse, outShape),
 };
