@@ -37,6 +37,7 @@ export function defineFunction<I extends readonly Tensor[], P extends readonly u
   return (inputs, ...params) => {
     const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);
     const ctx = new Context<S>();
+    ctx.needsInputGrad = inputs.map((t) => t.requiresGrad);
     const data = noGrad(() => def.forward(ctx, inputs, ...params));
     const history = record ? new History(def.name, (g) => noGrad(() => def.backward(ctx, g)), inputs) : null;
     return new Tensor(data, history);
