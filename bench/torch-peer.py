@@ -10,6 +10,7 @@ shapes, the same network as bench/mnist-net.ts (convolutions padded to keep the 
 ours is anchored top-left: the same FLOPs, other values). Timing follows bench/timing.ts: warm-up
 calls, then timed calls until minRuns and the budget (or maxRuns) are reached.
 """
+import ctypes
 import json
 import os
 import sys
@@ -140,6 +141,24 @@ CASES = {
 runs = {}
 
 
+def openblas():
+    """Debian's torch calls OpenBLAS for float64 matrix products, and OpenBLAS keeps its own thread pool
+    (as many threads as cores) that torch.set_num_threads leaves alone: a one-thread column sets both."""
+    try:
+        return ctypes.CDLL("libopenblas.so.0")
+    except OSError:
+        return None
+
+
+blas = openblas() if torch is not None else None
+
+
+def set_threads(n):
+    torch.set_num_threads(n)
+    if blas is not None:
+        blas.openblas_set_num_threads(n)
+
+
 def time_case(request):
     case = request["case"]
     if case not in CASES:
@@ -148,7 +167,7 @@ def time_case(request):
     if key not in runs:
         runs[key] = CASES[case](getattr(torch, request["dtype"]))
     run = runs[key]
-    torch.set_num_threads(request["threads"])
+    set_threads(request["threads"])
     with torch.no_grad() if case not in ("train-step", "conv2d-backward") else torch.enable_grad():
         for _ in range(request["warmup"]):
             run()
@@ -167,7 +186,8 @@ def answer(request):
     if torch is None:
         return {"error": "not installed"}
     if request["op"] == "hello":
-        return {"torch": torch.__version__, "cores": os.cpu_count(), "check": sum(numbers(1000, 1))}
+        version = torch.__version__ + (" + OpenBLAS" if blas is not None else "")
+        return {"torch": version, "cores": os.cpu_count(), "check": sum(numbers(1000, 1))}
     if request["op"] == "time":
         return time_case(request)
     return {"error": f"unknown request {request['op']}"}
