@@ -18,6 +18,7 @@ import { gatherInto } from "./elementwise";
 import { span } from "./layout";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
+import { output } from "./output";
 
 /** Multiply-adds below which the reference loops win. */
 export const SMALL_CONV = 4096;
@@ -57,7 +58,7 @@ export function fastConv2d(input: TensorData, weight: TensorData, reverse: boole
   const out = heap.alloc(B * m * Ho * wo);
   let result = new Float64Array(0);
   const args = { x, c: Ci, hp, wp, w, m, p: KH, q, out, ho: Ho, wo };
-  runJob(heap, image ? "convImage" : "convWeight", args, (B * m) / 4, 2 * size * Ci * KH * KW, () => (result = new Float64Array(size)));
+  runJob(heap, image ? "convImage" : "convWeight", args, (B * m) / 4, 2 * size * Ci * KH * KW, () => (result = output(size)));
   if (m === Co && wo === Wo) return new TensorData(heap.takeInto(result, out), outShape);
   // The valid corner of the padded output: Co of the m planes, Wo of the wo columns.
   const view = new TensorData(heap.f64.subarray(out / 8, out / 8 + B * m * Ho * wo), outShape, [m * Ho * wo, Ho * wo, wo, 1]);

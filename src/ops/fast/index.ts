@@ -19,9 +19,10 @@ import { mapInto, zipInto } from "./elementwise";
 import { fastMatmul } from "./matmul";
 import { argmaxInto, reduceInto } from "./reduce";
 import { fastExp, fastSoftmax } from "./softmax";
+import { output } from "./output";
 
 function dense(shape: Shape, fill: (o: Float64Array) => void): TensorData {
-  const o = new Float64Array(shapeSize(shape));
+  const o = output(shapeSize(shape));
   fill(o);
   return new TensorData(o, shape);
 }

@@ -10,6 +10,7 @@ import { BLOCKS } from "./contract";
 import { advance } from "./specialize";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
+import { output } from "./output";
 
 /** An operand in the heap: address, stride between batch matrices, row and column strides (elements). */
 export interface Operand {
@@ -73,7 +74,7 @@ export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): Tenso
   const index = new Int32Array(Math.max(last, 0));
   const offsets = [0, 0, 0]; // of the batch's A, B and C
   let out: Float64Array | null = null;
-  const allocate = () => (out ??= new Float64Array(size));
+  const allocate = () => (out ??= output(size));
   for (let t = 0; t < outer; t++) {
     gemm(
       heap,

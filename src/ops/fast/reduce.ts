@@ -52,7 +52,10 @@ function laneIsInner(a: TensorData, dim: number): boolean {
 export function reduceInto(fn: Binary, start: number, o: Float64Array, a: TensorData, dim: number): void {
   const n = a.shape[dim];
   const step = a.strides[dim];
-  if (n === 0 || o.length === 0) return; // as the reference: an empty fold leaves the zeros
+  if (n === 0 || o.length === 0) {
+    o.fill(0); // as the reference: an empty fold leaves the zeros
+    return;
+  }
   // The lanes: a's shape and strides without `dim`.
   const laneShape = a.shape.filter((_, i) => i !== dim);
   const laneStrides = a.strides.filter((_, i) => i !== dim);
@@ -67,6 +70,7 @@ export function reduceInto(fn: Binary, start: number, o: Float64Array, a: Tensor
 
 /** out (dense, a's shape) = one-hot of the first maximum of each lane along dim. */
 export function argmaxInto(o: Float64Array, a: TensorData, dim: number): void {
+  o.fill(0);
   const n = a.shape[dim];
   const inStep = a.strides[dim];
   const outStrides = stridesFromShape(a.shape); // o is dense with a's shape

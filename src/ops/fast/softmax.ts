@@ -7,6 +7,7 @@
 import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeSize } from "../../data/shape";
 import { gatherInto, identity, mapInto } from "./elementwise";
+import { output } from "./output";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
 
@@ -32,7 +33,7 @@ export function fastSoftmax(a: TensorData, dim: number, log: boolean): TensorDat
   const o = heap.alloc(size);
   let out = new Float64Array(0);
   const args = { x, out: o, rows, n, log: log ? 1 : 0, perChunk: per };
-  runJob(heap, "softmaxRows", args, Math.ceil(rows / per), size * 32, () => (out = new Float64Array(size)));
+  runJob(heap, "softmaxRows", args, Math.ceil(rows / per), size * 32, () => (out = output(size)));
   if (dim === a.dims - 1) return new TensorData(heap.takeInto(out, o), a.shape);
   const permuted = new TensorData(heap.f64.subarray(o / 8, o / 8 + size), order.map((i) => a.shape[i]));
   gatherInto(out, 0, permuted.permute(order.map((_, i) => order.indexOf(i))));
@@ -55,7 +56,7 @@ function pipelined(heap: WasmHeap, a: TensorData, n: number, rows: number, per: 
   heap.f64.set(src.subarray(0, half), x / 8);
   job(0, half, () => {
     heap.f64.set(src.subarray(half, size), x / 8 + half);
-    out = new Float64Array(size);
+    out = output(size);
   });
   job(half, size - half, () => out.set(heap.f64.subarray(o / 8, o / 8 + half)));
   out.set(heap.f64.subarray(o / 8 + half, o / 8 + size), half);
@@ -75,6 +76,6 @@ export function fastExp(a: TensorData, shape: Shape): TensorData | null {
   const o = heap.alloc(size);
   const chunk = 16384;
   let out = new Float64Array(0);
-  runJob(heap, "expMap", { x, out: o, n: size, chunk }, Math.ceil(size / chunk), size * 32, () => (out = new Float64Array(size)));
+  runJob(heap, "expMap", { x, out: o, n: size, chunk }, Math.ceil(size / chunk), size * 32, () => (out = output(size)));
   return new TensorData(heap.takeInto(out, o), shape);
 }
