@@ -4,7 +4,8 @@ Reads one JSON request per line on stdin and answers one JSON line on stdout:
   {"op": "hello"}  -> {"torch": version, "cores": n, "check": sum of numbers(1000, 1)}
                       or {"error": "not installed"} when torch cannot be imported
   {"op": "time", "case": id, "dtype": "float64" | "float32", "threads": n, "warmup": w, "minRuns": r,
-   "budgetMs": b, "maxRuns": m} -> {"samples": [ms, ...]} or {"skipped": reason}
+   "budgetMs": b, "maxRuns": m} -> {"samples": [ms, ...], "cpu": [ms, ...]} (wall clock, process CPU time)
+                      or {"skipped": reason}
 The inputs are the benchmark's: the same seeded numbers (the same generator as bench/run.ts), the same
 shapes, the same network as bench/mnist-net.ts (convolutions padded to keep the size, centred where
 ours is anchored top-left: the same FLOPs, other values). Timing follows bench/timing.ts: warm-up
@@ -171,15 +172,17 @@ def time_case(request):
     with torch.no_grad() if case not in ("train-step", "conv2d-backward") else torch.enable_grad():
         for _ in range(request["warmup"]):
             run()
-        samples = []
+        samples, cpu = [], []
         start = time.perf_counter()
         while len(samples) < request["minRuns"] or (
             (time.perf_counter() - start) * 1000 < request["budgetMs"] and len(samples) < request["maxRuns"]
         ):
+            c = time.process_time()
             t = time.perf_counter()
             run()
             samples.append((time.perf_counter() - t) * 1000)
-    return {"samples": samples}
+            cpu.append((time.process_time() - c) * 1000)
+    return {"samples": samples, "cpu": cpu}
 
 
 def answer(request):

@@ -13,12 +13,17 @@ export type TorchDtype = "float64" | "float32";
 
 export interface TorchPeer {
   readonly version: string;
-  /** Timed calls of case `id` in ms (after the warm-up), or the reason it cannot run. */
-  time(id: string, dtype: TorchDtype, threads: number, options: Required<TimeOptions>): Promise<number[] | string>;
+  /** Timed calls of case `id` (after the warm-up), in wall-clock and CPU ms, or the reason it cannot run. */
+  time(id: string, dtype: TorchDtype, threads: number, options: Required<TimeOptions>): Promise<Samples | string>;
   close(): void;
 }
 
-type Reply = { error?: string; skipped?: string; samples?: number[]; torch?: string; check?: number };
+export interface Samples {
+  wall: number[];
+  cpu: number[];
+}
+
+type Reply = { error?: string; skipped?: string; samples?: number[]; cpu?: number[]; torch?: string; check?: number };
 
 /** Starts the peer; resolves to the reason it is unavailable instead when it cannot run. */
 export async function startTorchPeer(expectedCheck: number): Promise<TorchPeer | string> {
@@ -48,7 +53,8 @@ export async function startTorchPeer(expectedCheck: number): Promise<TorchPeer |
     version: hello.torch,
     async time(id, dtype, threads, options) {
       const reply = await ask({ op: "time", case: id, dtype, threads, ...options });
-      return reply.samples ?? reply.skipped ?? `failed: ${reply.error}`;
+      if (reply.samples !== undefined && reply.cpu !== undefined) return { wall: reply.samples, cpu: reply.cpu };
+      return reply.skipped ?? `failed: ${reply.error}`;
     },
     close: () => child.kill(),
   };
