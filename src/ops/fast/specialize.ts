@@ -27,9 +27,10 @@ export type Advance = typeof advance;
 
 let serial = 0;
 /** A fresh copy of `loop` from its text (a unique comment defeats V8's cache of identical sources,
- * which would share the call-site feedback we want separate). */
-function copy<L extends (...args: never[]) => void>(loop: L): L {
-  return new Function(`"use strict"; // kernel ${serial++}\nreturn (${loop.toString()});`)() as L;
+ * which would share the call-site feedback we want separate), named after `fn` in profiles. */
+function copy<L extends (...args: never[]) => void>(loop: L, fn: object): L {
+  const name = `${loop.name}-${(fn as { name?: string }).name || "anonymous"}-${serial++}`;
+  return new Function(`"use strict";\nreturn (${loop.toString()});\n//# sourceURL=${name}`)() as L;
 }
 
 /** A loop whose first parameter is the scalar function it calls. */
@@ -48,7 +49,7 @@ export class LoopCache<F extends object, L extends Loop<F>> {
     const uses = (this.uses.get(fn) ?? 0) + 1;
     this.uses.set(fn, uses);
     if (uses < 2) return this.loop;
-    const made = copy(this.loop);
+    const made = copy(this.loop, fn);
     this.loops.set(fn, made);
     return made;
   }
