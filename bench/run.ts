@@ -191,7 +191,7 @@ const cases: Case[] = [
 
 type TorchColumn = "torch64" | "torch64x1" | "torch32" | "torch32x1";
 type Column = "fast" | "fast1" | "reference" | "cpu" | "wasm" | TorchColumn;
-const COLUMNS: Column[] = ["fast", "fast1", "reference", "torch64x1", "torch64", "torch32x1", "torch32", "cpu", "wasm"];
+const ALL_COLUMNS: Column[] = ["fast", "fast1", "reference", "torch64x1", "torch64", "torch32x1", "torch32", "cpu", "wasm"];
 const HEADERS: Record<Column, string> = {
   fast: "fast", fast1: "fast 1T", reference: "reference", cpu: "tfjs-cpu", wasm: "tfjs-wasm",
   torch64x1: "torch f64 1T", torch64: "torch f64", torch32x1: "torch f32 1T", torch32: "torch f32",
@@ -214,6 +214,9 @@ async function activate(column: Column): Promise<void> {
 /** Times one case in every column, in ROUNDS rounds that visit the columns in turn, so a change in the
  * machine's load (it is shared) hits every column alike; the cell is the median of all its samples. */
 const ROUNDS = 3;
+/** Untimed calls before a column's first round: V8 optimises a function only after it has run a while,
+ * and a training step calls some hundred of them (with 3, the step was timed half-compiled: 1.5x slower). */
+const WARMUP = 15;
 async function measureCase(c: Case, torch: TorchPeer | string): Promise<Partial<Record<Column, Cell>>> {
   const works = new Map<Column, Work | null>();
   const cells: Partial<Record<Column, Cell>> = {};
@@ -240,7 +243,7 @@ async function measureCase(c: Case, torch: TorchPeer | string): Promise<Partial<
         const slow = column === "reference" || column === "cpu";
         const options: Required<TimeOptions> = slow
           ? { warmup: 1, minRuns: 1, budgetMs: 300, maxRuns: 3 }
-          : { warmup: round === 0 ? 3 : 1, minRuns: 3, budgetMs: 400, maxRuns: 15 };
+          : { warmup: round === 0 ? WARMUP : 1, minRuns: 3, budgetMs: 400, maxRuns: 15 };
         let timed: Samples | string;
         if (work === null) {
           const [dtype, threads] = TORCH[column as TorchColumn];
@@ -285,9 +288,12 @@ const ratioText = (ours: number | undefined, peer: number | undefined) =>
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 const msOf = (cell: Cell | undefined) => (cell !== undefined && "ms" in cell ? cell.ms : undefined);
 
-/** `npm run bench -- id ...` runs only the cases named (and the MNIST epochs only if "epoch" is named). */
-const only = process.argv.slice(2);
+/** `npm run bench -- id ... [--columns=fast1,torch64x1,...]` runs only the cases named (and the MNIST
+ * epochs only if "epoch" is named), in only the columns named. */
+const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const chosen = only.length === 0 ? cases : cases.filter((c) => only.includes(c.id));
+const columnsArg = process.argv.find((a) => a.startsWith("--columns="));
+const COLUMNS = columnsArg === undefined ? ALL_COLUMNS : ALL_COLUMNS.filter((c) => columnsArg.slice(10).split(",").includes(c));
 
 async function main(): Promise<void> {
   const started = Date.now();
