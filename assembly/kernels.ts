@@ -9,7 +9,7 @@
 // are its slots). Pointers are byte offsets, strides count elements. `thread` selects the thread's own
 // scratch area (packing buffers of the GEMM).
 import {
-  CONTRACT_HASH, ConvImageArgs, ConvWeightArgs, ExpMapArgs, GemmArgs, KC, MC, MR, NC, NR, PadArgs, SoftmaxRowsArgs,
+  CONTRACT_HASH, ConvArgs, ExpMapArgs, GemmArgs, KC, MC, MR, NC, NR, PadArgs, SoftmaxRowsArgs,
 } from "./contract";
 
 /** The hash of the contract this module was built from: the loader refuses a stale module. */
@@ -195,13 +195,13 @@ function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, 
 }
 
 // ---- Direct convolution ----------------------------------------------------------------------------
-// Both kernels compute out[n][m][i][j] = sum_{c,p,q} w[m][c][p][q] * xp[n][c][i + p][j + q] over
-// operands that `pad` laid out: xp zero-padded so that every read falls inside it (the caller pads the
-// top-left and flips w for the reverse anchor, so both anchors are this one loop), and M a multiple of 4
-// (zero planes of w). convImage vectorises along j (an output row: the forward pass and the input
-// gradient, whose output is an image); convWeight along q (a row of w: the weight gradient, whose
-// "kernel" is a whole gradient image and whose output is only KH x KW). Each keeps a 4 x 4 block of
-// out (4 m by 4 j, or 4 m by 2 j with q in lanes) in registers.
+// out[n][m][i][j] = sum_{c,p,q} w[m][c][p][q] * xp[n][c][i + p][j + q] over operands that `pad` laid
+// out: xp zero-padded so that every read falls inside it (the caller pads the top-left and flips w for
+// the reverse anchor, so both anchors are this one loop), and M a multiple of 4 (zero planes of w).
+// Two loop nests: along j (an output row: the forward pass and the input gradient, whose output is an
+// image), or with `kernelRows` along q (a row of w: the weight gradient, whose "kernel" is a whole
+// gradient image and whose output is only KH x KW). Each keeps 4 m by 4 j (or 4 m by 2 j, q in
+// lanes) of out in registers.
 
 // pad: dst[plane][c][top + h][left + w] = src[plane, c, h, w] (h and w reversed with `flip`), zero
 // elsewhere and in planes from n on. One chunk per plane of dst.
@@ -234,53 +234,18 @@ function copyRun(dst: usize, src: usize, n: i32): void {
   if (i < n) store<f64>(dst + ((i as usize) << 3), load<f64>(src + ((i as usize) << 3)));
 }
 
-// convImage: j in blocks of 4 (Wo a multiple of 4, wp >= Wo + Q - 1). One chunk per (n, block of 4 m).
-export function convImage(args: usize, chunk: i32, thread: i32): void {
-  const job = changetype<ConvImageArgs>(args);
+// conv: one chunk per (n, block of 4 m).
+export function conv(args: usize, chunk: i32, thread: i32): void {
+  const job = changetype<ConvArgs>(args);
   const C = job.c, hp = job.hp, wp = job.wp, P = job.p, Q = job.q, M = job.m, Ho = job.ho, Wo = job.wo;
   const blocks = M >> 2;
   const n = chunk / blocks, m = (chunk % blocks) << 2;
   const x = (job.x as usize) + (((n * C * hp * wp) as usize) << 3);
-  const wPlane = ((C * P * Q) as usize) << 3;
-  const w0 = (job.w as usize) + (m as usize) * wPlane, w1 = w0 + wPlane, w2 = w1 + wPlane, w3 = w2 + wPlane;
-  const outPlane = ((Ho * Wo) as usize) << 3;
+  const w = (job.w as usize) + (((m * C * P * Q) as usize) << 3);
   const out = (job.out as usize) + ((((n * M + m) * Ho * Wo) as usize) << 3);
-  const xRow = (wp as usize) << 3;
-  for (let i = 0; i < Ho; i++) {
-    for (let j = 0; j < Wo; j += 4) {
-      let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-      let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-      let wo: usize = 0;
-      for (let c = 0; c < C; c++) {
-        let row = x + ((((c * hp + i) * wp + j) as usize) << 3);
-        for (let p = 0; p < P; p++) {
-          for (let q = 0; q < Q; q++) {
-            const at = row + ((q as usize) << 3);
-            const x0 = v128.load(at), x1 = v128.load(at, 16);
-            let a = v128.load64_splat(w0 + wo);
-            c00 = f64x2.add(c00, f64x2.mul(a, x0));
-            c01 = f64x2.add(c01, f64x2.mul(a, x1));
-            a = v128.load64_splat(w1 + wo);
-            c10 = f64x2.add(c10, f64x2.mul(a, x0));
-            c11 = f64x2.add(c11, f64x2.mul(a, x1));
-            a = v128.load64_splat(w2 + wo);
-            c20 = f64x2.add(c20, f64x2.mul(a, x0));
-            c21 = f64x2.add(c21, f64x2.mul(a, x1));
-            a = v128.load64_splat(w3 + wo);
-            c30 = f64x2.add(c30, f64x2.mul(a, x0));
-            c31 = f64x2.add(c31, f64x2.mul(a, x1));
-            wo += 8;
-          }
-          row += xRow;
-        }
-      }
-      const o = out + ((((i * Wo) + j) as usize) << 3);
-      v128.store(o, c00); v128.store(o, c01, 16);
-      v128.store(o + outPlane, c10); v128.store(o + outPlane, c11, 16);
-      v128.store(o + 2 * outPlane, c20); v128.store(o + 2 * outPlane, c21, 16);
-      v128.store(o + 3 * outPlane, c30); v128.store(o + 3 * outPlane, c31, 16);
-    }
-  }
+  // Two calls with a constant flag: each inlined copy keeps only its own branches.
+  if (job.kernelRows != 0) convBlock(true, x, w, out, C, hp, wp, P, Q, Ho, Wo);
+  else convBlock(false, x, w, out, C, hp, wp, P, Q, Ho, Wo);
 }
 
 // @ts-ignore: decorator
@@ -289,52 +254,59 @@ function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
-// convWeight: q in pairs (Q even, the pad zero), j in pairs (Wo even, wp >= Wo + Q). One chunk per
-// (n, block of 4 m).
-export function convWeight(args: usize, chunk: i32, thread: i32): void {
-  const job = changetype<ConvWeightArgs>(args);
-  const C = job.c, hp = job.hp, wp = job.wp, P = job.p, Q = job.q, M = job.m, Ho = job.ho, Wo = job.wo;
-  const blocks = M >> 2;
-  const n = chunk / blocks, m = (chunk % blocks) << 2;
-  const x = (job.x as usize) + (((n * C * hp * wp) as usize) << 3);
-  const wPlane = ((C * P * Q) as usize) << 3;
-  const w0 = (job.w as usize) + (m as usize) * wPlane, w1 = w0 + wPlane, w2 = w1 + wPlane, w3 = w2 + wPlane;
-  const outPlane = ((Ho * Wo) as usize) << 3;
-  const out = (job.out as usize) + ((((n * M + m) * Ho * Wo) as usize) << 3);
-  const xRow = (wp as usize) << 3, wRow = (Q as usize) << 3;
+// Along the output (kernelRows false): j in blocks of 4 (Wo a multiple of 4, wp >= Wo + Q - 1), the lanes
+// hold j and j + 1, w[m + r] splat across them. Along the kernel: j in pairs (Wo even, wp >= Wo + Q), q in
+// pairs (Q even, the pad zero), the lanes hold q and q + 1 and are summed at the end.
+// @ts-ignore: decorator
+@inline
+function convBlock(
+  kernelRows: bool, x: usize, w0: usize, out: usize, C: i32, hp: i32, wp: i32, P: i32, Q: i32, Ho: i32, Wo: i32,
+): void {
+  const wPlane = ((C * P * Q) as usize) << 3, outPlane = ((Ho * Wo) as usize) << 3, xRow = (wp as usize) << 3;
+  const w1 = w0 + wPlane, w2 = w1 + wPlane, w3 = w2 + wPlane;
+  // The second vector of x: two columns on (along the output) or one (along the kernel).
+  const second: usize = kernelRows ? 8 : 16;
+  const qStep = kernelRows ? 2 : 1;
   for (let i = 0; i < Ho; i++) {
-    for (let j = 0; j < Wo; j += 2) {
+    for (let j = 0; j < Wo; j += kernelRows ? 2 : 4) {
       let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
       let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
       let wo: usize = 0;
       for (let c = 0; c < C; c++) {
         let row = x + ((((c * hp + i) * wp + j) as usize) << 3);
         for (let p = 0; p < P; p++) {
-          for (let q = 0; q < Q; q += 2) {
+          for (let q = 0; q < Q; q += qStep) {
             const at = row + ((q as usize) << 3);
-            const x0 = v128.load(at), x1 = v128.load(at, 8);
-            let a = v128.load(w0 + wo);
+            const x0 = v128.load(at), x1 = v128.load(at + second);
+            let a = kernelRows ? v128.load(w0 + wo) : v128.load64_splat(w0 + wo);
             c00 = f64x2.add(c00, f64x2.mul(a, x0));
             c01 = f64x2.add(c01, f64x2.mul(a, x1));
-            a = v128.load(w1 + wo);
+            a = kernelRows ? v128.load(w1 + wo) : v128.load64_splat(w1 + wo);
             c10 = f64x2.add(c10, f64x2.mul(a, x0));
             c11 = f64x2.add(c11, f64x2.mul(a, x1));
-            a = v128.load(w2 + wo);
+            a = kernelRows ? v128.load(w2 + wo) : v128.load64_splat(w2 + wo);
             c20 = f64x2.add(c20, f64x2.mul(a, x0));
             c21 = f64x2.add(c21, f64x2.mul(a, x1));
-            a = v128.load(w3 + wo);
+            a = kernelRows ? v128.load(w3 + wo) : v128.load64_splat(w3 + wo);
             c30 = f64x2.add(c30, f64x2.mul(a, x0));
             c31 = f64x2.add(c31, f64x2.mul(a, x1));
-            wo += 16;
+            wo += (qStep as usize) << 3;
           }
           row += xRow;
         }
       }
       const o = out + ((((i * Wo) + j) as usize) << 3);
-      store<f64>(o, hsum(c00)); store<f64>(o, hsum(c01), 8);
-      store<f64>(o + outPlane, hsum(c10)); store<f64>(o + outPlane, hsum(c11), 8);
-      store<f64>(o + 2 * outPlane, hsum(c20)); store<f64>(o + 2 * outPlane, hsum(c21), 8);
-      store<f64>(o + 3 * outPlane, hsum(c30)); store<f64>(o + 3 * outPlane, hsum(c31), 8);
+      if (kernelRows) {
+        store<f64>(o, hsum(c00)); store<f64>(o, hsum(c01), 8);
+        store<f64>(o + outPlane, hsum(c10)); store<f64>(o + outPlane, hsum(c11), 8);
+        store<f64>(o + 2 * outPlane, hsum(c20)); store<f64>(o + 2 * outPlane, hsum(c21), 8);
+        store<f64>(o + 3 * outPlane, hsum(c30)); store<f64>(o + 3 * outPlane, hsum(c31), 8);
+      } else {
+        v128.store(o, c00); v128.store(o, c01, 16);
+        v128.store(o + outPlane, c10); v128.store(o + outPlane, c11, 16);
+        v128.store(o + 2 * outPlane, c20); v128.store(o + 2 * outPlane, c21, 16);
+        v128.store(o + 3 * outPlane, c30); v128.store(o + 3 * outPlane, c31, 16);
+      }
     }
   }
 }

@@ -63,6 +63,22 @@ const matmul = (n: number): Case => ({
   },
 });
 
+/** A binary elementwise op on two seeded vectors of 1e6 elements. */
+const elementwise = (
+  name: string, op: (a: Tensor, b: Tensor) => Tensor, tfOp: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+): Case => ({
+  id: `${name}-1e6`,
+  label: `${name} 1e6`,
+  ours: () => {
+    const [a, b] = [ours([1_000_000], 7), ours([1_000_000], 8)];
+    return { run: () => op(a, b) };
+  },
+  tfjs: () => {
+    const [a, b] = [theirs([1_000_000], 7), theirs([1_000_000], 8)];
+    return { run: () => sync(() => tfOp(a, b)) };
+  },
+});
+
 // conv2d at the issue's sizes: input [16, 6, 14, 14], 16 filters of 5x5, output as large as the input.
 const CONV_IN = [16, 6, 14, 14];
 const CONV_W = [16, 6, 5, 5];
@@ -133,30 +149,8 @@ const cases: Case[] = [
       return { run: () => sync(() => tf.logSoftmax(x)) };
     },
   },
-  {
-    id: "add-1e6",
-    label: "add 1e6",
-    ours: () => {
-      const [a, b] = [ours([1_000_000], 7), ours([1_000_000], 8)];
-      return { run: () => a.add(b) };
-    },
-    tfjs: () => {
-      const [a, b] = [theirs([1_000_000], 7), theirs([1_000_000], 8)];
-      return { run: () => sync(() => tf.add(a, b)) };
-    },
-  },
-  {
-    id: "mul-1e6",
-    label: "mul 1e6",
-    ours: () => {
-      const [a, b] = [ours([1_000_000], 7), ours([1_000_000], 8)];
-      return { run: () => a.mul(b) };
-    },
-    tfjs: () => {
-      const [a, b] = [theirs([1_000_000], 7), theirs([1_000_000], 8)];
-      return { run: () => sync(() => tf.mul(a, b)) };
-    },
-  },
+  elementwise("add", (a, b) => a.add(b), (a, b) => tf.add(a, b)),
+  elementwise("mul", (a, b) => a.mul(b), (a, b) => tf.mul(a, b)),
   {
     id: "exp-1e6",
     label: "exp 1e6",

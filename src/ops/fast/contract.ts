@@ -12,8 +12,6 @@
 /** GEMM blocking (BLIS): an MR x NR register tile, panels of KC, blocks of C of MC x NC (a job's chunk). */
 export const BLOCKS = { MR: 4, NR: 4, KC: 256, MC: 64, NC: 256 } as const;
 
-const CONV = ["x", "c", "hp", "wp", "w", "m", "p", "q", "out", "ho", "wo"] as const;
-
 /** Job kernels and their argument slots. Pointers are byte offsets into the memory, strides count elements. */
 export const JOBS = {
   /** C[t] = A[t] B[t]: addresses, then batch, row and column strides of A and B (C's columns are
@@ -23,9 +21,9 @@ export const JOBS = {
    * at row `top` and column `left`, h and w reversed when `flip` is 1; planes from n on are zero. */
   pad: ["src", "n", "c", "h", "w", "sN", "sC", "sH", "sW", "dst", "hp", "wp", "top", "left", "flip"],
   /** Direct convolution out[n][m][i][j] = sum w[m][c][p][q] xp[n][c][i + p][j + q], out [N][m][ho][wo],
-   * xp [N][c][hp][wp] and w [m][c][p][q] laid out by pad (m a multiple of 4). */
-  convImage: CONV,
-  convWeight: CONV,
+   * xp [N][c][hp][wp] and w [m][c][p][q] laid out by pad (m a multiple of 4); vectorised along the
+   * output's rows, or along the kernel's rows when `kernelRows` is 1. */
+  conv: ["x", "c", "hp", "wp", "w", "m", "p", "q", "out", "ho", "wo", "kernelRows"],
   /** out[i] = exp(x[i]) for i < n, chunks of `chunk` (even) elements. */
   expMap: ["x", "out", "n", "chunk"],
   /** softmax (or log-softmax, log = 1) of contiguous rows of length n, `perChunk` rows a chunk. */

@@ -44,7 +44,7 @@ export function fastConv2d(input: TensorData, weight: TensorData, reverse: boole
   if (size === 0 || Ci * KH * KW === 0) return TensorData.zeros(outShape);
   const heap = wasmHeap();
   if (heap === null || size * Ci * KH * KW < SMALL_CONV) return null;
-  // Long output rows: 4 output columns a step (convImage); else 2 columns, the kernel's row in pairs.
+  // Long output rows: 4 output columns a step; else 2 columns, the kernel's row in pairs.
   const image = Wo >= 4;
   const [wo, q] = image ? [roundUp(Wo, 4), KW] : [roundUp(Wo, 2), roundUp(KW, 2)];
   const m = roundUp(Co, 4);
@@ -57,8 +57,8 @@ export function fastConv2d(input: TensorData, weight: TensorData, reverse: boole
   const w = padded(heap, wRaw, weight, m, KH, q, [0, 0], reverse);
   const out = heap.alloc(B * m * Ho * wo);
   let result = new Float64Array(0);
-  const args = { x, c: Ci, hp, wp, w, m, p: KH, q, out, ho: Ho, wo };
-  runJob(heap, image ? "convImage" : "convWeight", args, (B * m) / 4, 2 * size * Ci * KH * KW, () => (result = output(size)));
+  const args = { x, c: Ci, hp, wp, w, m, p: KH, q, out, ho: Ho, wo, kernelRows: image ? 0 : 1 };
+  runJob(heap, "conv", args, (B * m) / 4, 2 * size * Ci * KH * KW, () => (result = output(size)));
   if (m === Co && wo === Wo) return new TensorData(heap.takeInto(result, out), outShape);
   // The valid corner of the padded output: Co of the m planes, Wo of the wo columns.
   const view = new TensorData(heap.f64.subarray(out / 8, out / 8 + B * m * Ho * wo), outShape, [m * Ho * wo, Ho * wo, wo, 1]);
