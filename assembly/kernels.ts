@@ -76,7 +76,8 @@ export function gemm(args: usize, chunk: i32, thread: i32): void {
         bPanel = bp;
       }
       for (let ir = 0; ir < mc; ir += MR) {
-        micro(ap + ((ir * kc) << 3), bPanel, bStep, kc, c + ((ir * crs + jr) << 3), crs, min(MR, mc - ir), min(NR, nc - jr), pc > 0);
+        const cTile = c + ((ir * crs + jr) << 3);
+        micro(ap + ((ir * kc) << 3), bPanel, bStep, kc, cTile, crs, min(MR, mc - ir), min(NR, nc - jr), pc > 0);
       }
     }
   }
@@ -100,7 +101,9 @@ function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, ap: usize): void {
       }
     } else {
       for (let k = 0; k < kc; k++) {
-        for (let r = 0; r < MR; r++) store<f64>(dst + (r << 3), r < rows ? load<f64>(src + ((r * rs + k * cs) << 3)) : 0.0);
+        for (let r = 0; r < MR; r++) {
+          store<f64>(dst + (r << 3), r < rows ? load<f64>(src + ((r * rs + k * cs) << 3)) : 0.0);
+        }
         dst += 32;
       }
     }
@@ -133,7 +136,9 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, bp: usize): void {
       }
     } else {
       for (let k = 0; k < kc; k++) {
-        for (let j = 0; j < NR; j++) store<f64>(dst + (j << 3), j < cols ? load<f64>(src + ((k * rs + j * cs) << 3)) : 0.0);
+        for (let j = 0; j < NR; j++) {
+          store<f64>(dst + (j << 3), j < cols ? load<f64>(src + ((k * rs + j * cs) << 3)) : 0.0);
+        }
         dst += 32;
       }
     }
@@ -144,7 +149,9 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, bp: usize): void {
  * bStep bytes apart (32 when packed). */
 // @ts-ignore: decorator
 @inline
-function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i32, accumulate: bool): void {
+function micro(
+  ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i32, accumulate: bool,
+): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
@@ -187,7 +194,10 @@ function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, 
     const hi = i == 0 ? c01 : i == 1 ? c11 : i == 2 ? c21 : c31;
     const row = c + (i as usize) * rs;
     for (let j = 0; j < nr; j++) {
-      const v = j == 0 ? f64x2.extract_lane(lo, 0) : j == 1 ? f64x2.extract_lane(lo, 1) : j == 2 ? f64x2.extract_lane(hi, 0) : f64x2.extract_lane(hi, 1);
+      const v = j == 0 ? f64x2.extract_lane(lo, 0)
+        : j == 1 ? f64x2.extract_lane(lo, 1)
+        : j == 2 ? f64x2.extract_lane(hi, 0)
+        : f64x2.extract_lane(hi, 1);
       const p = row + ((j as usize) << 3);
       store<f64>(p, accumulate ? load<f64>(p) + v : v);
     }
@@ -219,7 +229,11 @@ export function pad(args: usize, chunk: i32, thread: i32): void {
       const src = (job.src as usize) + ((chunk * job.sN + c * job.sC + h * job.sH) << 3);
       const row = dst + (((c * hp + job.top + (flip ? H - 1 - h : h)) * wp + job.left) << 3);
       if (!flip && sw == 1) copyRun(row, src, W);
-      else for (let w = 0; w < W; w++) store<f64>(row + (((flip ? W - 1 - w : w) as usize) << 3), load<f64>(src + ((w * sw) << 3)));
+      else {
+        for (let w = 0; w < W; w++) {
+          store<f64>(row + (((flip ? W - 1 - w : w) as usize) << 3), load<f64>(src + ((w * sw) << 3)));
+        }
+      }
     }
   }
 }
@@ -346,13 +360,15 @@ function vexp(x: v128): v128 {
   const shifter = v128.load64_splat(EXP_C, 16);
   const t = f64x2.add(f64x2.mul(x, v128.load64_splat(EXP_C, 24)), shifter);
   const k = f64x2.sub(t, shifter);
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, v128.load64_splat(EXP_C, 32))), f64x2.mul(k, v128.load64_splat(EXP_C, 40)));
+  const rHigh = f64x2.sub(x, f64x2.mul(k, v128.load64_splat(EXP_C, 32)));
+  const r = f64x2.sub(rHigh, f64x2.mul(k, v128.load64_splat(EXP_C, 40)));
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
   const one = v128.load64_splat(EXP_C, 88);
   const q01 = f64x2.add(one, r);
   const q23 = f64x2.add(v128.load64_splat(EXP_C, 80), f64x2.mul(r, v128.load64_splat(EXP_C, 72)));
-  const q456 = f64x2.add(f64x2.add(v128.load64_splat(EXP_C, 64), f64x2.mul(r, v128.load64_splat(EXP_C, 56))), f64x2.mul(r2, v128.load64_splat(EXP_C, 48)));
+  const q45 = f64x2.add(v128.load64_splat(EXP_C, 64), f64x2.mul(r, v128.load64_splat(EXP_C, 56)));
+  const q456 = f64x2.add(q45, f64x2.mul(r2, v128.load64_splat(EXP_C, 48)));
   const p = f64x2.add(f64x2.add(q01, f64x2.mul(r2, q23)), f64x2.mul(r4, q456));
   const j0 = (i64x2.extract_lane(t, 0) as usize) & 31;
   const j1 = (i64x2.extract_lane(t, 1) as usize) & 31;

@@ -67,7 +67,8 @@ export function ourBatch(batch: { images: Float64Array; labels: number[] }): [Te
 
 /** The same network and step with tfjs (NHWC, float32), trained with tf.train.sgd's minimize. */
 export function tfjsTrainer(tf: typeof TF): { step(images: TF.Tensor4D, labels: TF.Tensor2D): number } {
-  const init = (shape: number[], fanIn: number) => tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
+  const init = (shape: number[], fanIn: number) =>
+    tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
   const w1 = init([3, 3, 1, 4], 9), b1 = init([4], 9);
   const w2 = init([3, 3, 4, 8], 36), b2 = init([8], 36);
   const w3 = init([392, 64], 392), b3 = init([64], 392);

@@ -42,7 +42,8 @@ for (const name of methods) {
     const ms = clock() - start;
     phaseKernelMs += ms;
     outputs.push(out.size);
-    const fn = typeof args[0] === "function" ? `:${opName(args[0] as () => number) ?? (args[0].name || "closure")}` : "";
+    const scalar = typeof args[0] === "function" ? (args[0] as () => number) : null;
+    const fn = scalar === null ? "" : `:${opName(scalar) ?? (scalar.name || "closure")}`;
     const input = args.find((a): a is TensorData => typeof a === "object" && a !== null && "shape" in a);
     const detail = name.startsWith("conv") ? ` reverse=${args[2]}` : "";
     const key = `${name}${fn} [${input?.shape.join(",") ?? ""}]${detail}`;
@@ -91,19 +92,24 @@ async function main(): Promise<void> {
   const allocMs = (clock() - allocStart) / STEPS;
 
   const inKernels = [...kernels.values()].reduce((a, t) => a + t.ms, 0) / STEPS;
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}; threads: ${process.env.MINITORCH_THREADS ?? "default"}; ` +
+  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
+  console.log(`load average ${load}; threads: ${process.env.MINITORCH_THREADS ?? "default"}; ` +
     `phases and kernels timed by ${CPU ? "CPU time" : "the wall clock"}`);
   console.log(`step: ${wall.toFixed(2)} ms wall, ${((used.user + used.system) / 1000 / STEPS).toFixed(2)} ms CPU; ` +
-    `${inKernels.toFixed(2)} ms in backend kernels (allocating their ${outputs.length} outputs: ~${allocMs.toFixed(2)} ms ` +
+    `${inKernels.toFixed(2)} ms in backend kernels ` +
+    `(allocating their ${outputs.length} outputs: ~${allocMs.toFixed(2)} ms ` +
     `when timed alone), GC pauses ${(gcMs / STEPS).toFixed(2)} ms`);
   for (const [name, p] of phases) {
-    console.log(`  ${name.padEnd(9)} ${(p.ms / STEPS).toFixed(2).padStart(6)} ms: kernels ${(p.kernelMs / STEPS).toFixed(2)}, ` +
+    const ms = (p.ms / STEPS).toFixed(2).padStart(6);
+    console.log(`  ${name.padEnd(9)} ${ms} ms: kernels ${(p.kernelMs / STEPS).toFixed(2)}, ` +
       `the rest ${((p.ms - p.kernelMs) / STEPS).toFixed(2)}`);
   }
   [...kernels.entries()]
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, 30)
-    .forEach(([key, t]) => console.log(`${(t.ms / STEPS).toFixed(3).padStart(7)} ms ${String(t.calls / STEPS).padStart(3)}x ${key}`));
+    .forEach(([key, t]) => {
+      console.log(`${(t.ms / STEPS).toFixed(3).padStart(7)} ms ${String(t.calls / STEPS).padStart(3)}x ${key}`);
+    });
 }
 
 main().catch((error) => {

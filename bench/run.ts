@@ -185,7 +185,9 @@ const cases: Case[] = [
 
 type TorchColumn = "torch64" | "torch64x1" | "torch32" | "torch32x1";
 type Column = "fast" | "fast1" | "reference" | "cpu" | "wasm" | TorchColumn;
-const ALL_COLUMNS: Column[] = ["fast", "fast1", "reference", "torch64x1", "torch64", "torch32x1", "torch32", "cpu", "wasm"];
+const ALL_COLUMNS: Column[] = [
+  "fast", "fast1", "reference", "torch64x1", "torch64", "torch32x1", "torch32", "cpu", "wasm",
+];
 const HEADERS: Record<Column, string> = {
   fast: "fast", fast1: "fast 1T", reference: "reference", cpu: "tfjs-cpu", wasm: "tfjs-wasm",
   torch64x1: "torch f64 1T", torch64: "torch f64", torch32x1: "torch f32 1T", torch32: "torch f32",
@@ -259,7 +261,8 @@ async function measureCase(c: Case, torch: TorchPeer | string): Promise<Partial<
   }
   const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1];
   for (const [column, all] of samples) {
-    if (cells[column] === undefined) cells[column] = { ms: median(all.wall), cpuMs: median(all.cpu), runs: all.wall.length };
+    if (cells[column] !== undefined) continue;
+    cells[column] = { ms: median(all.wall), cpuMs: median(all.cpu), runs: all.wall.length };
   }
   process.env.MINITORCH_THREADS = "";
   useBackend("fast");
@@ -279,7 +282,7 @@ function runEpochs(): Promise<EpochReport | { error: string }> {
 const RATIOS: [Column, Column][] = [["fast1", "torch64x1"], ["fast", "torch64"], ["fast", "cpu"], ["fast", "wasm"]];
 const ratioText = (ours: number | undefined, peer: number | undefined) =>
   ours === undefined || peer === undefined ? "n/a" : (ours / peer).toFixed(ours / peer < 0.1 ? 4 : 2);
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const fmt = (ms: number) => ms.toFixed(ms >= 100 ? 0 : ms >= 10 ? 1 : ms >= 1 ? 2 : 3);
 const msOf = (cell: Cell | undefined) => (cell !== undefined && "ms" in cell ? cell.ms : undefined);
 
 /** `npm run bench -- id ... [--columns=fast1,torch64x1,...]` runs only the cases named (and the MNIST
@@ -287,13 +290,17 @@ const msOf = (cell: Cell | undefined) => (cell !== undefined && "ms" in cell ? c
 const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const chosen = only.length === 0 ? cases : cases.filter((c) => only.includes(c.id));
 const columnsArg = process.argv.find((a) => a.startsWith("--columns="));
-const COLUMNS = columnsArg === undefined ? ALL_COLUMNS : ALL_COLUMNS.filter((c) => columnsArg.slice(10).split(",").includes(c));
+const COLUMNS = columnsArg === undefined
+  ? ALL_COLUMNS
+  : ALL_COLUMNS.filter((c) => columnsArg.slice("--columns=".length).split(",").includes(c));
+const loadText = (load: number[]) => load.map((l) => l.toFixed(2)).join(" ");
 
 async function main(): Promise<void> {
   const started = Date.now();
   const load0 = loadavg();
-  console.log(`minitorch-ts benchmark: ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, Node ${process.version}, ` +
-    `our threads now ${threadCount()} (1 while the machine is oversubscribed), load average ${load0.map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`minitorch-ts benchmark: ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, ` +
+    `Node ${process.version}, our threads now ${threadCount()} (1 while the machine is oversubscribed), ` +
+    `load average ${loadText(load0)}`);
   const torch = await startTorchPeer(numbers(1000, 1).reduce((a, b) => a + b, 0));
   console.log(`PyTorch: ${typeof torch === "string" ? torch : `${torch.version}, in a child process`}`);
   const results: Record<string, Partial<Record<Column, Cell>>> = {};
@@ -317,9 +324,11 @@ async function main(): Promise<void> {
     });
     return [c.label, ...cells, ...RATIOS.map(([ours, peer]) => ratioText(msOf(r[ours]), msOf(r[peer])))];
   });
-  const header = ["work (median ms)", ...COLUMNS.map((c) => HEADERS[c]), ...RATIOS.map(([o, p]) => `${HEADERS[o]}/${HEADERS[p]}`)];
+  const ratioHeaders = RATIOS.map(([o, p]) => `${HEADERS[o]}/${HEADERS[p]}`);
+  const header = ["work (median ms)", ...COLUMNS.map((c) => HEADERS[c]), ...ratioHeaders];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => "| " + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(" | ") + " |";
+  const line = (r: string[]) =>
+    "| " + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(" | ") + " |";
   console.log(line(header));
   console.log("| " + widths.map((w, i) => (i === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":")).join(" | ") + " |");
   rows.forEach((r) => console.log(line(r)));
@@ -337,7 +346,9 @@ async function main(): Promise<void> {
   const get = (id: string, col: Column) => msOf(results[id]?.[col]);
   const targets: { name: string; value: string; met: boolean | null }[] = [];
   const check = (name: string, value: number | undefined, show: (v: number) => string, ok: (v: number) => boolean) =>
-    targets.push({ name, value: value === undefined ? "n/a" : show(value), met: value === undefined ? null : ok(value) });
+    targets.push(value === undefined
+      ? { name, value: "n/a", met: null }
+      : { name, value: show(value), met: ok(value) });
   // PyTorch: one thread against one thread, float64 against float64; the verdict on the wall clock, and
   // the ratio of CPU times beside it (the fairer one on a loaded machine, see timing.ts).
   const cpuOf = (id: string, col: Column) => {
@@ -348,7 +359,8 @@ async function main(): Promise<void> {
     const [ours, peer] = [get(id, "fast1"), get(id, "torch64x1")];
     const [oursCpu, peerCpu] = [cpuOf(id, "fast1"), cpuOf(id, "torch64x1")];
     const cpu = oursCpu && peerCpu ? ` (CPU time: ${(oursCpu / peerCpu).toFixed(2)}x)` : "";
-    check(`${label} <= ${limit}x PyTorch (1T, f64)`, ours && peer && ours / peer, (v) => `${v.toFixed(2)}x${cpu}`, (v) => v <= limit);
+    const name = `${label} <= ${limit}x PyTorch (1T, f64)`;
+    check(name, ours && peer && ours / peer, (v) => `${v.toFixed(2)}x${cpu}`, (v) => v <= limit);
   };
   vsTorch("train-step", "train step", 1.5);
   vsTorch("matmul-512", "matmul 512", 2);
@@ -359,21 +371,26 @@ async function main(): Promise<void> {
   vsTorch("exp-1e6", "exp 1e6", 1.5);
   if (!("error" in epochs)) {
     const slowest = Math.max(...epochs.secondsPerEpoch);
-    check("MNIST epoch of 5,000 digits < 2 s (default threads)", slowest, (v) => `${v.toFixed(2)} s (the slower epoch)`, (v) => v < 2);
+    const name = "MNIST epoch of 5,000 digits < 2 s (default threads)";
+    check(name, slowest, (v) => `${v.toFixed(2)} s (the slower epoch)`, (v) => v < 2);
   }
   // tfjs, the earlier peers.
   const [stepOurs, stepCpu] = [get("train-step", "fast"), get("train-step", "cpu")];
-  check("train step >= 20x faster than tfjs-cpu", stepOurs && stepCpu && stepCpu / stepOurs, (v) => `${v.toFixed(1)}x`, (v) => v >= 20);
+  const times = (v: number) => `${v.toFixed(1)}x`;
+  check("train step >= 20x faster than tfjs-cpu", stepOurs && stepCpu && stepCpu / stepOurs, times, (v) => v >= 20);
   const mm = get("matmul-512", "fast");
-  check("matmul 512 float64 >= 10 GFLOP/s", mm && (2 * 512 ** 3) / mm / 1e6, (v) => `${v.toFixed(1)} GFLOP/s`, (v) => v >= 10);
+  const gflops = (v: number) => `${v.toFixed(1)} GFLOP/s`;
+  check("matmul 512 float64 >= 10 GFLOP/s", mm && (2 * 512 ** 3) / mm / 1e6, gflops, (v) => v >= 10);
   const mm1 = get("matmul-512", "fast1");
-  check("  (one thread)", mm1 && (2 * 512 ** 3) / mm1 / 1e6, (v) => `${v.toFixed(1)} GFLOP/s`, (v) => v >= 10);
+  check("  (one thread)", mm1 && (2 * 512 ** 3) / mm1 / 1e6, gflops, (v) => v >= 10);
   const [sm, smCpu, smWasm] = [get("softmax", "fast"), get("softmax", "cpu"), get("softmax", "wasm")];
-  check("softmax within 2x of tfjs-wasm", sm && smWasm && sm / smWasm, (v) => `${v.toFixed(2)}x its time`, (v) => v <= 2);
+  const itsTime = (v: number) => `${v.toFixed(2)}x its time`;
+  check("softmax within 2x of tfjs-wasm", sm && smWasm && sm / smWasm, itsTime, (v) => v <= 2);
   check("softmax >= 50x faster than tfjs-cpu", sm && smCpu && smCpu / sm, (v) => `${v.toFixed(0)}x`, (v) => v >= 50);
   if (!("error" in epochs)) {
     const growth = epochs.heapAfterEpochMB[1] - epochs.heapAfterEpochMB[0];
-    check("epoch does not grow the heap", growth, (v) => `${v >= 0 ? "+" : ""}${v.toFixed(2)} MB from epoch 1 to 2`, (v) => v < 2);
+    const mb = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(2)} MB from epoch 1 to 2`;
+    check("epoch does not grow the heap", growth, mb, (v) => v < 2);
   }
   console.log("targets:");
   for (const t of targets) console.log(`  ${t.met === null ? "?" : t.met ? "met" : "NOT met"}  ${t.name}: ${t.value}`);
@@ -385,12 +402,14 @@ async function main(): Promise<void> {
         `${epochs.secondsPerEpoch.map((s) => s.toFixed(2)).join(" s, ")} s per epoch; ` +
         `loss ${epochs.lossFirst.toFixed(3)} -> ${epochs.lossLast.toFixed(3)}; ` +
         `heap after each epoch ${epochs.heapAfterEpochMB.map((h) => h.toFixed(1)).join(", ")} MB; ` +
-        `RSS ${epochs.rssBeforeMB.toFixed(0)} MB before, peak ${epochs.peakRssDuringEpochsMB.toFixed(0)} MB during the epochs ` +
+        `RSS ${epochs.rssBeforeMB.toFixed(0)} MB before, ` +
+        `peak ${epochs.peakRssDuringEpochsMB.toFixed(0)} MB during the epochs ` +
         `(process peak ${epochs.processPeakRssMB.toFixed(0)} MB, digits loading included)`,
     );
   }
   const load1 = loadavg();
-  console.log(`our threads at the end ${threadCount()}; load average at the end ${load1.map((l) => l.toFixed(2)).join(" ")}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+  console.log(`our threads at the end ${threadCount()}; load average at the end ${loadText(load1)}; ` +
+    `${((Date.now() - started) / 1000).toFixed(0)} s in all`);
 
   mkdirSync(join(__dirname, "..", "build"), { recursive: true });
   const file = join(__dirname, "..", "build", "bench.json");
@@ -400,7 +419,10 @@ async function main(): Promise<void> {
       {
         date: new Date().toISOString(),
         torch: typeof torch === "string" ? torch : torch.version,
-        machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, threads: threadCount(), loadAverage: { start: load0, end: load1 } },
+        machine: {
+          cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, threads: threadCount(),
+          loadAverage: { start: load0, end: load1 },
+        },
         units: "median milliseconds per call; ratios are ours (fast) / peer",
         cases: chosen.map((c) => ({ id: c.id, label: c.label, flops: c.flops, note: c.note, results: results[c.id] })),
         targets,

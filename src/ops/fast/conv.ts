@@ -26,18 +26,23 @@ export const SMALL_CONV = 4096;
 const roundUp = (n: number, k: number) => Math.ceil(n / k) * k;
 
 /** Copies the 4-D `t` (already in the heap at `src`) into a zero-padded dense block; returns its address. */
-function padded(heap: WasmHeap, src: number, t: TensorData, planes: number, hp: number, wp: number, corner: number[], flip: boolean): number {
+function padded(
+  heap: WasmHeap, src: number, t: TensorData, planes: number, hp: number, wp: number, corner: number[], flip: boolean,
+): number {
   const [n, c, h, w] = t.shape;
   const [sN, sC, sH, sW] = t.strides;
   const dst = heap.alloc(planes * c * hp * wp);
-  const args: JobArgs<"pad"> = { src, n, c, h, w, sN, sC, sH, sW, dst, hp, wp, top: corner[0], left: corner[1], flip: flip ? 1 : 0 };
+  const [top, left] = corner;
+  const args: JobArgs<"pad"> = { src, n, c, h, w, sN, sC, sH, sW, dst, hp, wp, top, left, flip: flip ? 1 : 0 };
   runJob(heap, "pad", args, planes, planes * c * hp * wp);
   return dst;
 }
 
 /** out [B, Co, Ho, Wo] from input [B, Ci, H, W] and weight [Co, Ci, KH, KW], or null when the wasm
  * kernels are unavailable or the problem is small (the caller uses the reference kernel). */
-export function fastConv2d(input: TensorData, weight: TensorData, reverse: boolean, outShape: Shape): TensorData | null {
+export function fastConv2d(
+  input: TensorData, weight: TensorData, reverse: boolean, outShape: Shape,
+): TensorData | null {
   const [B, Co, Ho, Wo] = outShape;
   const [, Ci, KH, KW] = weight.shape;
   const size = shapeSize(outShape);
@@ -61,14 +66,18 @@ export function fastConv2d(input: TensorData, weight: TensorData, reverse: boole
   runJob(heap, "conv", args, (B * m) / 4, 2 * size * Ci * KH * KW, () => (result = output(size)));
   if (m === Co && wo === Wo) return new TensorData(heap.takeInto(result, out), outShape);
   // The valid corner of the padded output: Co of the m planes, Wo of the wo columns.
-  const view = new TensorData(heap.f64.subarray(out / 8, out / 8 + B * m * Ho * wo), outShape, [m * Ho * wo, Ho * wo, wo, 1]);
+  const block = heap.f64.subarray(out / 8, out / 8 + B * m * Ho * wo);
+  const view = new TensorData(block, outShape, [m * Ho * wo, Ho * wo, wo, 1]);
   gatherInto(result, 0, view);
   return new TensorData(result, outShape);
 }
 
 /** The 1-D case as 2-D with a height of 1: input [B, Ci, W] -> [B, Ci, 1, W] by strides alone. */
-export function fastConv1d(input: TensorData, weight: TensorData, reverse: boolean, outShape: Shape): TensorData | null {
-  const lift = (t: TensorData) => new TensorData(t.storage, [t.shape[0], t.shape[1], 1, t.shape[2]], [t.strides[0], t.strides[1], 0, t.strides[2]]);
+export function fastConv1d(
+  input: TensorData, weight: TensorData, reverse: boolean, outShape: Shape,
+): TensorData | null {
+  const lift = (t: TensorData) =>
+    new TensorData(t.storage, [t.shape[0], t.shape[1], 1, t.shape[2]], [t.strides[0], t.strides[1], 0, t.strides[2]]);
   const [B, Co, Wo] = outShape;
   const out = fastConv2d(lift(input), lift(weight), reverse, [B, Co, 1, Wo]);
   return out === null ? null : new TensorData(out.storage, outShape);

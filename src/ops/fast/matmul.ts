@@ -23,7 +23,8 @@ export interface Operand {
 /** C[t] = A[t] B[t] for t < batches, with A [M, K], B [K, N], C [M, N] (C's columns contiguous, cols
  * ignored). K must be positive. */
 export function gemm(
-  heap: WasmHeap, a: Operand, b: Operand, c: Operand, M: number, N: number, K: number, batches: number, meanwhile?: () => void,
+  heap: WasmHeap, a: Operand, b: Operand, c: Operand, M: number, N: number, K: number, batches: number,
+  meanwhile?: () => void,
 ): void {
   const args = {
     a: a.ptr, aBatch: a.batch, aRow: a.rows, aCol: a.cols,
@@ -54,7 +55,8 @@ export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): Tenso
   const heap = wasmHeap();
   if (heap === null || size * m < SMALL_MATMUL) return null;
   const batchShape = outShape.slice(0, d - 2);
-  const layout = collapse(batchShape, [batchStrides(a, batchShape), batchStrides(b, batchShape), stridesFromShape(batchShape).map((s) => s * n * p)]);
+  const cStrides = stridesFromShape(batchShape).map((s) => s * n * p);
+  const layout = collapse(batchShape, [batchStrides(a, batchShape), batchStrides(b, batchShape), cStrides]);
   const [aSpan, bSpan] = [span(a), span(b)];
   const shared = a.storage === b.storage;
   heap.reset();

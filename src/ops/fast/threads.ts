@@ -96,7 +96,9 @@ class Pool {
       for (let t = 1; t < threads; t++) {
         const worker = new Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { module: this.heap.module, memory: this.heap.memory, control: this.ctl.buffer, thread: t, names: JOB_KERNELS },
+          workerData: {
+            module: this.heap.module, memory: this.heap.memory, control: this.ctl.buffer, thread: t, names: JOB_KERNELS,
+          },
         });
         worker.unref();
         worker.on("error", () => (this.broken = true));
@@ -137,7 +139,9 @@ class Pool {
       Atomics.wait(ctl, ACTIVE, active);
     }
     Atomics.store(ctl, NEXT, CLOSED);
-    if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new Error(`fast backend: a worker thread failed in the ${name} kernel`);
+    if (Atomics.exchange(ctl, FAILED, 0) !== 0) {
+      throw new Error(`fast backend: a worker thread failed in the ${name} kernel`);
+    }
   }
 }
 
@@ -156,8 +160,9 @@ export const PARALLEL_WORK = 1 << 23;
 
 /** PARALLEL_WORK, or MINITORCH_PARALLEL_WORK when set (tests set 0 to send every job to the workers). */
 function parallelWork(): number {
-  const fromEnv = Number(process.env.MINITORCH_PARALLEL_WORK);
-  return process.env.MINITORCH_PARALLEL_WORK !== undefined && process.env.MINITORCH_PARALLEL_WORK !== "" && fromEnv >= 0 ? fromEnv : PARALLEL_WORK;
+  const value = process.env.MINITORCH_PARALLEL_WORK; // read once: each read of process.env calls into C++
+  const fromEnv = Number(value);
+  return value !== undefined && value !== "" && fromEnv >= 0 ? fromEnv : PARALLEL_WORK;
 }
 
 /** Runs `chunks` chunks of job `name` with `args`: on the calling thread alone when the job is small

@@ -44,7 +44,9 @@ export class WasmHeap {
     this.kernels = new WebAssembly.Instance(this.module, { env: { memory: this.memory } })
       .exports as unknown as KernelExports;
     if (this.kernels.contractHash() !== contractHash()) {
-      throw new Error("fast backend: kernels-wasm.ts was built from another src/ops/fast/contract.ts; run npm run build");
+      throw new Error(
+        "fast backend: kernels-wasm.ts was built from another src/ops/fast/contract.ts; run npm run build",
+      );
     }
     this.args = align(this.kernels.heapBase());
     this.scratch = align(this.args + ARGS_BYTES);
