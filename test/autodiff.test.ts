@@ -185,10 +185,10 @@ describe("Tensor.backward", () => {
     expect(x.grad!.toFlat()).toEqual([3, 3, 3]);
   });
 
-  it("the same graph can be backpropagated twice (saved values are not consumed)", () => {
+  it("the same graph can be backpropagated twice when the first backward retains it", () => {
     const x = tensor([2], { requiresGrad: true });
     const loss = x.mul(x).sum();
-    loss.backward();
+    loss.backward({ retainGraph: true });
     loss.backward();
     expect(x.grad!.toFlat()).toEqual([8]);
   });

@@ -1,14 +1,16 @@
 /**
  * Kernels (src/ops/kernels.ts, src/ops/matmul.ts, through the reference backend): map / zip / reduce on
  * strided (permuted) and broadcast inputs against naive references written here over plain row-major
- * arrays, matmul against a triple loop (batched, broadcast batch dims, 1-D operands), argmax picking the
- * first max on ties, and softmax rows that sum to 1 and survive [1000, 2000, 3000].
+ * arrays, matmul against a triple loop (batched, broadcast batch dims, 1-D operands). The fused kernels
+ * only the fast backend has (its plain-loop paths, for these small tensors): argmax picking the first max
+ * on ties, and softmax rows that sum to 1 and survive [1000, 2000, 3000].
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TensorData, fromStorage, referenceBackend as B, Tensor, MiniTorchError } from "../src";
 import { tensorMap, tensorReduce, tensorZip } from "../src/ops/kernels";
 import { tensorMatmul } from "../src/ops/matmul";
+import { fastBackend as Fused } from "../src/ops/fast";
 import { broadcastablePair, fcOptions, permutationOf, shapes, valuesOf } from "./support/gradcheck";
 
 // ---- naive helpers over plain row-major arrays (no library code) ----------------------------------
@@ -247,12 +249,12 @@ describe("reduce", () => {
   });
 });
 
-describe("argmax", () => {
+describe("fused argmax", () => {
   it("one-hot of the FIRST max on ties, hand-computed along each dim", () => {
     const t = new TensorData(Float64Array.of(1, 3, 3, 2, 2, 1), [2, 3]);
-    expect(Array.from(B.argmax(t, 1).storage)).toEqual([0, 1, 0, 1, 0, 0]);
+    expect(Array.from(Fused.argmax(t, 1).storage)).toEqual([0, 1, 0, 1, 0, 0]);
     // columns (1,2) (3,2) (3,1)
-    expect(Array.from(B.argmax(t, 0).storage)).toEqual([0, 1, 1, 1, 0, 0]);
+    expect(Array.from(Fused.argmax(t, 0).storage)).toEqual([0, 1, 1, 1, 0, 0]);
   });
 
   it("property: with many ties (values in {0,1,2}) and permuted inputs, marks exactly the first max of each lane", () => {
@@ -267,7 +269,7 @@ describe("argmax", () => {
     fc.assert(
       fc.property(tiny, ([vals, perm, dim, shape]) => {
         const t = strided(shape, vals, perm);
-        const got = logicalValues(B.argmax(t, dim));
+        const got = logicalValues(Fused.argmax(t, dim));
         const expected = new Array<number>(vals.length).fill(0);
         const laneShape = shape.map((d, i) => (i === dim ? 1 : d));
         for (const o of allIndices(laneShape)) {
@@ -290,7 +292,7 @@ describe("argmax", () => {
   });
 });
 
-describe("softmax", () => {
+describe("fused softmax", () => {
   const withDim = shapes(3, 4).chain((s) =>
     fc.tuple(logicalTensor(s, { min: -20, max: 20 }), fc.integer({ min: 0, max: s.length - 1 })),
   );
@@ -314,9 +316,9 @@ describe("softmax", () => {
     fc.assert(
       fc.property(withDim, ([{ shape, vals, t }, dim]) => {
         const expected = naiveSoftmax(shape, vals, dim);
-        const got = logicalValues(B.softmax(t, dim, false));
+        const got = logicalValues(Fused.softmax(t, dim, false));
         got.forEach((v, i) => expect(close(v, expected[i], 1e-10)).toBe(true));
-        const logGot = logicalValues(B.softmax(t, dim, true));
+        const logGot = logicalValues(Fused.softmax(t, dim, true));
         logGot.forEach((v, i) => expect(Math.abs(v - Math.log(expected[i]))).toBeLessThan(1e-10));
       }),
       fcOptions(50),
@@ -328,7 +330,7 @@ describe("softmax", () => {
       fc.property(
         shapes(3, 4).chain((s) => fc.tuple(logicalTensor(s, { min: -1e4, max: 1e4 }), fc.integer({ min: 0, max: s.length - 1 }))),
         ([{ shape, t }, dim]) => {
-          const out = B.softmax(t, dim, false);
+          const out = Fused.softmax(t, dim, false);
           const sums = logicalValues(B.reduce((a, b) => a + b, 0, out, dim));
           sums.forEach((s) => expect(Math.abs(s - 1)).toBeLessThan(1e-12));
           logicalValues(out).forEach((v) => {
@@ -345,17 +347,17 @@ describe("softmax", () => {
   it("[1000, 2000, 3000] gives [0, 0, 1] (no NaN), and log-softmax [-2000, -1000, 0]", () => {
     // softmax = e^{x - 3000} / (e^-2000 + e^-1000 + 1): e^-1000 underflows to 0 in float64
     const t = new TensorData(Float64Array.of(1000, 2000, 3000), [3]);
-    const s = Array.from(B.softmax(t, 0, false).storage);
+    const s = Array.from(Fused.softmax(t, 0, false).storage);
     expect(s.some(Number.isNaN)).toBe(false);
     expect(s).toEqual([0, 0, 1]);
-    expect(Array.from(B.softmax(t, 0, true).storage)).toEqual([-2000, -1000, 0]);
+    expect(Array.from(Fused.softmax(t, 0, true).storage)).toEqual([-2000, -1000, 0]);
     const neg = new TensorData(Float64Array.of(-1000, -2000, -3000), [3]);
-    expect(Array.from(B.softmax(neg, 0, false).storage)).toEqual([1, 0, 0]);
+    expect(Array.from(Fused.softmax(neg, 0, false).storage)).toEqual([1, 0, 0]);
   });
 
   it("equal inputs give the uniform distribution", () => {
     const t = new TensorData(Float64Array.of(5, 5, 5, 5), [4]);
-    expect(Array.from(B.softmax(t, 0, false).storage)).toEqual([0.25, 0.25, 0.25, 0.25]);
+    expect(Array.from(Fused.softmax(t, 0, false).storage)).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 });
 

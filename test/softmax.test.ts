@@ -4,8 +4,8 @@
  * argmax / max with ties, the softmax brainteaser, and gradient checks over random shapes and dims.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Tensor, backend, fromStorage, manualSeed, nn, randn, tensor, useBackend } from "../src";
 import { type ValueRange, breakTies, fcOptions, gradCheck, shapes, tensorOf } from "./support/gradcheck";
 
 function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
@@ -82,7 +82,7 @@ describe("softmax forward", () => {
     const x = randn(4, 2, 3).mul(3).permute(2, 0, 1); // [3, 4, 2]
     expect(x.isContiguous()).toBe(false);
     for (const dim of [0, 1, 2]) {
-      const [s, l, a] = [nn.softmax(x, dim).toFlat(), nn.logsoftmax(x, dim).toFlat(), nn.argmax(x, dim).toFlat()];
+      const [s, l, a] = [nn.softmax(x, dim).toFlat(), nn.logsoftmax(x, dim).toFlat(), nn.argmaxOneHot(x, dim).toFlat()];
       for (const lane of lanes(x, dim)) {
         const ref = refSoftmax(lane.values);
         const first = lane.values.indexOf(Math.max(...lane.values));
@@ -159,27 +159,27 @@ describe("argmax and max", () => {
       [1, 5, 3],
       [9, 2, 4],
     ]);
-    expect(nn.argmax(x, 1).toArray()).toEqual([
+    expect(nn.argmaxOneHot(x, 1).toArray()).toEqual([
       [0, 1, 0],
       [1, 0, 0],
     ]);
-    expect(nn.argmax(x, 0).toArray()).toEqual([
+    expect(nn.argmaxOneHot(x, 0).toArray()).toEqual([
       [0, 1, 0],
       [1, 0, 1],
     ]);
-    expect(nn.argmax(x, -1).toArray()).toEqual(nn.argmax(x, 1).toArray());
+    expect(nn.argmaxOneHot(x, -1).toArray()).toEqual(nn.argmaxOneHot(x, 1).toArray());
   });
 
   it("argmax picks the first of tied maxima", () => {
-    expect(nn.argmax(tensor([2, 7, 7, 1, 7]), 0).toFlat()).toEqual([0, 1, 0, 0, 0]);
-    expect(nn.argmax(tensor([[4, 4], [4, 4]]), 1).toFlat()).toEqual([1, 0, 1, 0]);
-    expect(nn.argmax(tensor([[4, 4], [4, 4]]), 0).toFlat()).toEqual([1, 1, 0, 0]);
+    expect(nn.argmaxOneHot(tensor([2, 7, 7, 1, 7]), 0).toFlat()).toEqual([0, 1, 0, 0, 0]);
+    expect(nn.argmaxOneHot(tensor([[4, 4], [4, 4]]), 1).toFlat()).toEqual([1, 0, 1, 0]);
+    expect(nn.argmaxOneHot(tensor([[4, 4], [4, 4]]), 0).toFlat()).toEqual([1, 1, 0, 0]);
   });
 
   it("argmax generalises step: argmax([0, x]) = [1 - step(x), step(x)]", () => {
     for (const x of [-3, -1e-9, 0, 1e-9, 2]) {
       const s = x > 0 ? 1 : 0;
-      expect(nn.argmax(tensor([0, x]), 0).toFlat()).toEqual([1 - s, s]);
+      expect(nn.argmaxOneHot(tensor([0, x]), 0).toFlat()).toEqual([1 - s, s]);
     }
   });
 
@@ -190,7 +190,7 @@ describe("argmax and max", () => {
         // rounded values, so ties are common
         const x = randn(...shape).mul(1.5).toFlat().map(Math.round);
         const t = filled(shape, (i) => x[i]);
-        const a = nn.argmax(t, dim).toFlat();
+        const a = nn.argmaxOneHot(t, dim).toFlat();
         for (const lane of lanes(t, dim)) {
           const first = lane.values.indexOf(Math.max(...lane.values));
           lane.positions.forEach((p, k) => expect(a[p]).toBe(k === first ? 1 : 0));
@@ -256,7 +256,11 @@ describe("the softmax brainteaser (lecture 26): softmax is not a map", () => {
   });
 });
 
-describe("gradient checks over random shapes and dims (negative dims included)", () => {
+describe.each(["reference", "fast"])("gradient checks over random shapes and dims, negative too (%s)", (name) => {
+  let previous = "";
+  beforeAll(() => (previous = useBackend(name)));
+  afterAll(() => void useBackend(previous));
+
   /** A random tensor and a dim of it, given as a negative or a non-negative index. */
   const tensorAndDim = (maxDims = 4, range: ValueRange = {}) =>
     shapes(maxDims, 4).chain((shape) =>
@@ -298,6 +302,82 @@ describe("gradient checks over random shapes and dims (negative dims included)",
         gradCheck((t) => nn.max(t, dim, keepdim), [distinct]);
       }),
       fcOptions(60, 504),
+    );
+  });
+});
+
+describe("the composed path (reference backend) and the fused kernels (fast backend) agree", () => {
+  /** Values and the gradient of sum(f(x) * w) for a fixed weighting w, on the named backend. */
+  type Result = { values: number[]; grad: number[]; fused: boolean };
+  function run(name: string, f: (t: Tensor) => Tensor, x: Tensor, w: Tensor): Result {
+    const previous = useBackend(name);
+    try {
+      const leaf = fromStorage(Float64Array.from(x.toFlat()), x.shape, { requiresGrad: true });
+      const out = f(leaf);
+      out.mul(w).sum().backward();
+      return { values: out.toFlat(), grad: (leaf.grad as Tensor).toFlat(), fused: backend().softmax !== undefined };
+    } finally {
+      useBackend(previous);
+    }
+  }
+
+  it("softmax, logsoftmax, max and argmaxOneHot: values and gradients within 1e-12 over random shapes and dims", () => {
+    fc.assert(
+      fc.property(shapeAndDim, ({ shape, dim, seed }) => {
+        manualSeed(seed);
+        const x = breakTies(randn(...shape).mul(10));
+        const w = randn(...shape);
+        const wKept = randn(...shape.map((d, i) => (i === (dim < 0 ? dim + shape.length : dim) ? 1 : d)));
+        const cases: [(t: Tensor) => Tensor, Tensor][] = [
+          [(t) => nn.softmax(t, dim), w],
+          [(t) => nn.logsoftmax(t, dim), w],
+          [(t) => nn.max(t, dim, true), wKept],
+          [(t) => nn.argmaxOneHot(t, dim).add(t), w],
+        ];
+        for (const [f, weights] of cases) {
+          const composed = run("reference", f, x, weights);
+          const fused = run("fast", f, x, weights);
+          expect([composed.fused, fused.fused]).toEqual([false, true]);
+          const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(a)));
+          composed.values.forEach((v, i) => near(v, fused.values[i]));
+          composed.grad.forEach((g, i) => near(g, fused.grad[i]));
+        }
+      }),
+      FC,
+    );
+  });
+
+  it("both handle [1000, 2000, 3000] and a -inf entry without NaN", () => {
+    for (const name of ["reference", "fast"]) {
+      const previous = useBackend(name);
+      try {
+        expect(nn.softmax(tensor([1000, 2000, 3000])).toFlat()).toEqual([0, 0, 1]);
+        expect(nn.logsoftmax(tensor([1000, 2000, 3000])).toFlat()).toEqual([-2000, -1000, 0]);
+        expect(nn.softmax(tensor([-Infinity, 0])).toFlat()).toEqual([0, 1]);
+      } finally {
+        useBackend(previous);
+      }
+    }
+  });
+});
+
+describe("nn.max (the lecture's derivation) and Tensor.max (PyTorch's gather at the argmax)", () => {
+  it("give the same values and gradients, ties included (the first maximum gets the gradient)", () => {
+    fc.assert(
+      fc.property(shapeAndDim, fc.boolean(), ({ shape, dim, seed }, keepdim) => {
+        manualSeed(seed);
+        const x = randn(...shape).mul(2).toFlat().map(Math.round); // many ties
+        const g = randn(...nn.max(fromStorage(Float64Array.from(x), shape), dim, keepdim).shape);
+        const grads = [(t: Tensor) => nn.max(t, dim, keepdim), (t: Tensor) => t.max(dim, keepdim)].map((f) => {
+          const leaf = fromStorage(Float64Array.from(x), shape, { requiresGrad: true });
+          const out = f(leaf);
+          out.backward(g);
+          // -0 and 0 are one value here (one form multiplies by 0, the other scatters)
+          return [out.toFlat(), (leaf.grad as Tensor).toFlat()].map((vs) => vs.map((v) => v + 0));
+        });
+        expect(grads[0]).toEqual(grads[1]);
+      }),
+      FC,
     );
   });
 });

@@ -71,7 +71,9 @@ describe("TensorData offset", () => {
 
 describe.each(backends)("kernels on views with an offset (%s backend)", (_name, B) => {
   const viewOf = (s: number[]) =>
-    fc.tuple(valuesOf(sizeOf(s)), fc.integer({ min: 1, max: 7 }), fc.boolean()).map(([v, pad, tr]) => inside(s, v, pad, tr));
+    fc
+      .tuple(valuesOf(sizeOf(s)), fc.integer({ min: 1, max: 7 }), fc.boolean())
+      .map(([v, pad, tr]) => inside(s, v, pad, tr));
 
   it("map and zip (with broadcasting) equal the same ops on copies", () => {
     const pair = shapes(3, 4).chain((s) => fc.tuple(viewOf(s), viewOf(s), viewOf(s.slice(1))));
@@ -90,7 +92,8 @@ describe.each(backends)("kernels on views with an offset (%s backend)", (_name, 
       fc.property(shapes(3, 4).chain(viewOf), (a) => {
         for (let dim = 0; dim < a.dims; dim++) {
           expect(logical(B.reduce(op.add, 0, a, dim))).toEqual(logical(B.reduce(op.add, 0, copyOf(a), dim)));
-          expect(logical(B.reduce(op.max, -Infinity, a, dim))).toEqual(logical(B.reduce(op.max, -Infinity, copyOf(a), dim)));
+          const max = (t: TensorData) => logical(B.reduce(op.max, -Infinity, t, dim));
+          expect(max(a)).toEqual(max(copyOf(a)));
         }
       }),
       fcOptions(40),
@@ -117,10 +120,12 @@ describe.each(backends)("kernels on views with an offset (%s backend)", (_name, 
       const x2 = inside([B1, C, W, 7], vals(B1 * C * W * 7), 6);
       const w2 = inside([5, C, 3, 2], vals(5 * C * 6), 1);
       for (const reverse of [false, true]) {
-        const c1 = [logical(B.conv1d(x1, w1, reverse, [B1, 5, W])), logical(B.conv1d(copyOf(x1), copyOf(w1), reverse, [B1, 5, W]))];
-        c1[0].forEach((v, i) => expect(v).toBeCloseTo(c1[1][i], 12));
-        const c2 = [logical(B.conv2d(x2, w2, reverse, [B1, 5, W, 7])), logical(B.conv2d(copyOf(x2), copyOf(w2), reverse, [B1, 5, W, 7]))];
-        c2[0].forEach((v, i) => expect(v).toBeCloseTo(c2[1][i], 12));
+        const conv1 = (x: TensorData, w: TensorData) => logical(B.conv1d(x, w, reverse, [B1, 5, W]));
+        const conv2 = (x: TensorData, w: TensorData) => logical(B.conv2d(x, w, reverse, [B1, 5, W, 7]));
+        const c1 = conv1(copyOf(x1), copyOf(w1));
+        conv1(x1, w1).forEach((v, i) => expect(v).toBeCloseTo(c1[i], 12));
+        const c2 = conv2(copyOf(x2), copyOf(w2));
+        conv2(x2, w2).forEach((v, i) => expect(v).toBeCloseTo(c2[i], 12));
       }
     }
   });

@@ -12,6 +12,8 @@ export interface Variable<G> {
   isLeaf(): boolean;
   /** The derivative wrt each parent, given the derivative wrt this value. */
   chainRule(d: G): Iterable<readonly [Variable<G>, G]>;
+  /** Receives the total derivative of the output wrt this node, once per backward pass: leaves store it
+   * (their .grad); an intermediate node stores it only if asked to (retainGrad). */
   accumulateDerivative(d: G): void;
 }
 
@@ -48,10 +50,8 @@ export function backpropagate<G>(root: Variable<G>, d: G, add: (a: G, b: G) => G
     const dNode = derivatives.get(node.id);
     if (dNode === undefined) continue;
     derivatives.delete(node.id);
-    if (node.isLeaf()) {
-      node.accumulateDerivative(dNode);
-      continue;
-    }
+    node.accumulateDerivative(dNode);
+    if (node.isLeaf()) continue;
     for (const [parent, dParent] of node.chainRule(dNode)) {
       const prior = derivatives.get(parent.id);
       derivatives.set(parent.id, prior === undefined ? dParent : add(prior, dParent));

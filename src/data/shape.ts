@@ -3,7 +3,7 @@
  * storage (minitorch module 2). Everything here works on plain number arrays so kernels can reuse
  * preallocated index buffers instead of allocating per element.
  */
-import { check, checkInteger, fmtShape } from "../errors";
+import { check, checkInteger, describe, fmtShape } from "../errors";
 
 export type Shape = readonly number[];
 export type Strides = readonly number[];
@@ -131,8 +131,10 @@ export function shapeArgs(args: ShapeArgs): number[] {
   return args.length === 1 && Array.isArray(args[0]) ? [...args[0]] : [...(args as number[])];
 }
 
-/** Validates a shape given by a user: non-negative integers only. */
-export function checkShape(shape: Shape, op: string): void {
-  check(shape.every((d) => Number.isInteger(d) && d >= 0), op, () =>
-    `shape ${fmtShape(shape)} must contain non-negative integers`);
+/** Validates a shape given by a user: an array of non-negative integers. */
+export function checkShape(shape: unknown, op: string): asserts shape is Shape {
+  check(Array.isArray(shape), op, () => `shape must be an array of sizes, got ${describe(shape)}`);
+  const bad = shape.find((d) => !(Number.isInteger(d) && d >= 0));
+  check(bad === undefined, op, () =>
+    `shape ${fmtShape(shape)} must contain non-negative integers, got ${describe(bad)}`);
 }

@@ -1,7 +1,7 @@
 /**
  * Strided storage: a flat Float64Array plus shape, strides and an offset, so that element `index` lives
- * at offset + sum(index * strides). Views (permute, view, narrow, select, expand, squeeze, unsqueeze) are
- * new TensorData over the same storage, made in O(1); nothing here copies.
+ * at offset + sum(index * strides). Views (permute, view, slice, narrow, select, expand) are new TensorData
+ * over the same storage, made in O(1); nothing here copies.
  */
 import { check, checkInteger, describe, fmtShape } from "../errors";
 import {
@@ -123,7 +123,8 @@ export class TensorData {
     const layout = this.viewLayout(shape, "view");
     check(layout.strides !== null, "view", () =>
       `cannot view shape ${fmtShape(this.shape)} with strides ${fmtShape(this.strides)} as ${fmtShape(shape)}: ` +
-        "a new dim would span dims that are apart in storage (it is not contiguous); call reshape() or contiguous() first");
+        "a new dim would span dims that are apart in storage (it is not contiguous); " +
+        "call reshape() or contiguous() first");
     return this.as(layout.shape, layout.strides);
   }
 
@@ -187,25 +188,8 @@ export class TensorData {
         `${fail()}: dim ${i} has size ${old}, and only dims of size 1 can expand`);
       return size;
     });
-    const strides = sizes.map((s, i) => (i < lead || (this.shape[i - lead] === 1 && s !== 1) ? 0 : this.strides[i - lead]));
+    const repeated = (s: number, i: number) => i < lead || (this.shape[i - lead] === 1 && s !== 1);
+    const strides = sizes.map((s, i) => (repeated(s, i) ? 0 : this.strides[i - lead]));
     return this.as(sizes, strides);
-  }
-
-  /** Inserts a dim of size 1 at `dim` (0..dims), with the stride a contiguous tensor would give it. */
-  unsqueeze(dim: number): TensorData {
-    const d = normalizeDim(dim, this.dims + 1, "unsqueeze");
-    const stride = d < this.dims ? this.strides[d] * this.shape[d] : 1;
-    return this.as(
-      [...this.shape.slice(0, d), 1, ...this.shape.slice(d)],
-      [...this.strides.slice(0, d), stride, ...this.strides.slice(d)],
-    );
-  }
-
-  /** Removes dim if it has size 1 (else returns the same layout, as PyTorch does); without a dim, every
-   * dim of size 1. */
-  squeeze(dim?: number): TensorData {
-    const d = dim === undefined ? undefined : normalizeDim(dim, this.dims, "squeeze");
-    const keep = (size: number, i: number) => size !== 1 || (d !== undefined && i !== d);
-    return this.as(this.shape.filter(keep), this.strides.filter((_, i) => keep(this.shape[i], i)));
   }
 }

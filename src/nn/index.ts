@@ -2,7 +2,8 @@
 export { conv1d, conv2d } from "./conv";
 export { tile, avgpool2d, maxpool2d } from "./pool";
 export type { Kernel2d } from "./pool";
-export { max, argmax, softmax, logsoftmax } from "./softmax";
+export { max, argmaxOneHot } from "./max";
+export { softmax, logsoftmax } from "./softmax";
 export { relu, sigmoid, step, tanh, softplus, gelu } from "./activations";
 export { dropout } from "./dropout";
 export { nllLoss, crossEntropy, hingeLoss, binaryCrossEntropy, entropy, klDivergence } from "./losses";

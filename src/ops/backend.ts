@@ -1,11 +1,14 @@
 /**
- * A backend is the set of named kernels the differentiable functions call. The reference backend is
- * the readable TypeScript the notebooks teach from; a faster backend can replace any kernel and is
+ * A backend is the set of kernels the differentiable functions call: the primitives map, zip, reduce,
+ * matmul and conv, which every backend has, and optional fused kernels (argmax, softmax) that a fast
+ * backend may add as accelerations. The reference backend is the readable TypeScript the notebooks teach
+ * from and has only the primitives: the lecture files (nn/max.ts, nn/softmax.ts) compose argmax and
+ * softmax from them, and use a fused kernel only when the backend offers one. A faster backend is
  * tested against this one. Every method allocates its (contiguous) output and returns it.
  */
 import { TensorData } from "../data/tensor-data";
 import { Shape, reducedShape, shapeBroadcast } from "../data/shape";
-import { tensorArgmax, tensorMap, tensorReduce, tensorSoftmax, tensorZip } from "./kernels";
+import { tensorMap, tensorReduce, tensorZip } from "./kernels";
 import { tensorMatmul } from "./matmul";
 import { tensorConv1d, tensorConv2d } from "./conv";
 import { fastBackend } from "./fast";
@@ -19,12 +22,14 @@ export interface Backend {
   zip(fn: Binary, a: TensorData, b: TensorData): TensorData;
   /** Reduction along dim; the result keeps dim with size 1. */
   reduce(fn: Binary, start: number, a: TensorData, dim: number): TensorData;
-  argmax(a: TensorData, dim: number): TensorData;
-  softmax(a: TensorData, dim: number, log: boolean): TensorData;
   /** Batched matmul of tensors with at least 2 dims, batch dims broadcast; `outShape` given by the caller. */
   matmul(a: TensorData, b: TensorData, outShape: Shape): TensorData;
   conv1d(input: TensorData, weight: TensorData, reverse: boolean, outShape: Shape): TensorData;
   conv2d(input: TensorData, weight: TensorData, reverse: boolean, outShape: Shape): TensorData;
+  /** Optional fused kernel: one-hot of the first maximum along dim (a's shape), as nn.argmaxOneHot. */
+  argmax?(a: TensorData, dim: number): TensorData;
+  /** Optional fused kernel: softmax (or log-softmax) along dim, as nn.softmax / nn.logsoftmax compute it. */
+  softmax?(a: TensorData, dim: number, log: boolean): TensorData;
 }
 
 /** Allocates an output of `shape`, lets `kernel` fill it, returns it. */
@@ -43,8 +48,6 @@ export const referenceBackend: Backend = {
       reducedShape(a.shape, dim),
       (out) => tensorReduce(fn, start, out, a, dim),
     ),
-  argmax: (a, dim) => into(a.shape, (out) => tensorArgmax(out, a, dim)),
-  softmax: (a, dim, log) => into(a.shape, (out) => tensorSoftmax(out, a, dim, log)),
   matmul: (a, b, outShape) => into(outShape, (out) => tensorMatmul(out, a, b)),
   conv1d: (input, weight, reverse, outShape) => into(outShape, (out) => tensorConv1d(out, input, weight, reverse)),
   conv2d: (input, weight, reverse, outShape) => into(outShape, (out) => tensorConv2d(out, input, weight, reverse)),

@@ -58,7 +58,7 @@ export function tensorZip(fn: Binary, out: TensorData, a: TensorData, b: TensorD
 /** Calls `body` once per lane along `dim`: the 1-D run of elements that a reduction folds, given by its
  * first storage positions in `a` and `out`, its length and both steps between its elements. `out` has
  * a's shape, or a's shape with `dim` set to 1. */
-function forEachLane(
+export function forEachLane(
   a: TensorData,
   out: TensorData,
   dim: number,
@@ -70,7 +70,8 @@ function forEachLane(
   const count = a.size / Math.max(n, 1);
   for (let i = 0; i < count; i++) {
     toIndex(i, lane, index);
-    body(indexToPosition(index, a.strides, a.offset), indexToPosition(index, out.strides, out.offset), n, inStep, outStep);
+    const inPos = indexToPosition(index, a.strides, a.offset);
+    body(inPos, indexToPosition(index, out.strides, out.offset), n, inStep, outStep);
   }
 }
 
@@ -81,33 +82,5 @@ export function tensorReduce(fn: Binary, start: number, out: TensorData, a: Tens
     let acc = start;
     for (let k = 0, pos = inPos; k < n; k++, pos += step) acc = fn(acc, x[pos]);
     o[outPos] = acc;
-  });
-}
-
-/** One-hot of the first maximum along `dim` (out has a's shape): the lecture's argmax, and what max
- * backward needs to send the gradient to a single winner even when values tie. */
-export function tensorArgmax(out: TensorData, a: TensorData, dim: number): void {
-  const [o, x] = [out.storage, a.storage];
-  forEachLane(a, out, dim, (inPos, outPos, n, inStep, outStep) => {
-    let best = 0;
-    for (let k = 1; k < n; k++) if (x[inPos + k * inStep] > x[inPos + best * inStep]) best = k;
-    for (let k = 0; k < n; k++) o[outPos + k * outStep] = k === best ? 1 : 0;
-  });
-}
-
-/** Softmax along `dim`, shifted by the lane's max so exp never overflows (the C = e^{-max} argument);
- * with `log` it writes log-softmax = x - max - log(sum exp(x - max)). out has a's shape. */
-export function tensorSoftmax(out: TensorData, a: TensorData, dim: number, log: boolean): void {
-  const [o, x] = [out.storage, a.storage];
-  forEachLane(a, out, dim, (inPos, outPos, n, inStep, outStep) => {
-    let m = -Infinity;
-    for (let k = 0; k < n; k++) m = Math.max(m, x[inPos + k * inStep]);
-    let total = 0;
-    for (let k = 0; k < n; k++) total += Math.exp(x[inPos + k * inStep] - m);
-    const logTotal = Math.log(total);
-    for (let k = 0; k < n; k++) {
-      const shifted = x[inPos + k * inStep] - m;
-      o[outPos + k * outStep] = log ? shifted - logTotal : Math.exp(shifted) / total;
-    }
   });
 }

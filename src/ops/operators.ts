@@ -24,14 +24,21 @@ export const sub: Binary = (x, y) => x - y;
 export const mul: Binary = (x, y) => x * y;
 export const div: Binary = (x, y) => x / y;
 export const max: Binary = (x, y) => (x > y ? x : y);
+export const min: Binary = (x, y) => (x < y ? x : y);
 export const lt: Binary = (x, y) => (x < y ? 1 : 0);
+export const le: Binary = (x, y) => (x <= y ? 1 : 0);
 export const gt: Binary = (x, y) => (x > y ? 1 : 0);
+export const ge: Binary = (x, y) => (x >= y ? 1 : 0);
 export const eq: Binary = (x, y) => (x === y ? 1 : 0);
+export const ne: Binary = (x, y) => (x !== y ? 1 : 0);
 /** Same test as torch.isclose with its defaults: |x - y| <= atol + rtol * |y|. */
 export const isClose: Binary = (x, y) => (Math.abs(x - y) <= 1e-8 + 1e-5 * Math.abs(y) ? 1 : 0);
 export const exp = named<Unary>("exp", (x) => Math.exp(x));
 export const log: Unary = Math.log;
 export const tanh: Unary = Math.tanh;
+export const sqrt: Unary = Math.sqrt;
+export const sin: Unary = Math.sin;
+export const cos: Unary = Math.cos;
 
 /** sigma(x) = 1 / (1 + e^-x), written in the form that cannot overflow for either sign of x. */
 export const sigmoid: Unary = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -60,6 +67,9 @@ export const gelu: Unary = (x) => 0.5 * x * (1 + erf(x / Math.SQRT2));
 
 /** Derivatives, as d * f'(x). */
 export const logBack: Binary = (x, d) => d / x;
+export const sqrtBack: Binary = (x, d) => d / (2 * Math.sqrt(x));
+export const sinBack: Binary = (x, d) => d * Math.cos(x);
+export const cosBack: Binary = (x, d) => -d * Math.sin(x);
 export const reluBack: Binary = (x, d) => (x > 0 ? d : 0);
 export const sigmoidBack: Binary = (x, d) => {
   const s = sigmoid(x);

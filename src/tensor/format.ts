@@ -1,6 +1,7 @@
 /** PyTorch-style printing, so a notebook's output reads like the lecture's:
  * tensor([[0.3275, 0.4101],
  *         [0.3724, 0.3478]], grad_fn=<SoftmaxBackward>) */
+import { stridesFromShape } from "../data/shape";
 import type { Tensor } from "./tensor";
 
 const SUMMARIZE_ABOVE = 1000; // elements, as torch's print threshold
@@ -25,7 +26,7 @@ export function formatTensor(t: Tensor): string {
   const summarize = t.size > SUMMARIZE_ABOVE;
   const width = Math.max(0, ...flat.map((v) => fmt(v).length));
   const pad = (s: string) => s.padStart(width);
-  const strides = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const strides = stridesFromShape(t.shape); // of the row-major values toFlat returns
   const indent = "tensor(".length;
   const block = (dim: number, offset: number): string => {
     if (dim === t.dims) return pad(fmt(flat[offset]));
@@ -35,7 +36,8 @@ export function formatTensor(t: Tensor): string {
     const sep = dim === t.dims - 1 ? ", " : "," + "\n".repeat(t.dims - dim - 1) + " ".repeat(indent + dim + 1);
     return `[${parts.join(sep)}]`;
   };
-  const extras = t.history !== null ? `, grad_fn=<${capitalize(t.history.name)}Backward>` : t.requiresGrad ? ", requires_grad=True" : "";
+  const extras =
+    t.history !== null ? `, grad_fn=<${capitalize(t.history.name)}Backward>` : t.requiresGrad ? ", requires_grad=True" : "";
   return `tensor(${block(0, 0)}${extras})`;
 }
 

@@ -6,7 +6,7 @@
 import { Context } from "../autodiff/context";
 import { isGradEnabled, noGrad } from "../autodiff/grad-mode";
 import { TensorData } from "../data/tensor-data";
-import { Shape } from "../data/shape";
+import { Shape, sameShape } from "../data/shape";
 import { backend } from "../ops/backend";
 import { add } from "../ops/operators";
 import { Tensor } from "./tensor";
@@ -27,6 +27,8 @@ export class History {
     readonly name: string,
     readonly backward: (grad: Tensor) => Grads,
     readonly inputs: readonly Tensor[],
+    /** The saved values backward reads; backward() checks and frees it. */
+    readonly ctx: Context = new Context(name),
   ) {}
 }
 
@@ -36,10 +38,10 @@ export function defineFunction<I extends readonly Tensor[], P extends readonly u
 ): (inputs: I, ...params: P) => Tensor {
   return (inputs, ...params) => {
     const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-    const ctx = new Context<S>();
+    const ctx = new Context<S>(def.name);
     ctx.needsInputGrad = inputs.map((t) => t.requiresGrad);
     const data = noGrad(() => def.forward(ctx, inputs, ...params));
-    const history = record ? new History(def.name, (g) => noGrad(() => def.backward(ctx, g)), inputs) : null;
+    const history = record ? new History(def.name, (g) => noGrad(() => def.backward(ctx, g)), inputs, ctx) : null;
     return new Tensor(data, history);
   };
 }
@@ -47,8 +49,7 @@ export function defineFunction<I extends readonly Tensor[], P extends readonly u
 /** Sums a broadcast gradient back to the input's shape: over added leading dims and over dims that
  * were 1 in the input. The one place unbroadcasting happens. */
 export function unbroadcast(grad: Tensor, shape: Shape): Tensor {
-  const same = grad.dims === shape.length && grad.shape.every((d, i) => d === shape[i]);
-  if (same) return grad;
+  if (sameShape(grad.shape, shape)) return grad;
   const offset = grad.dims - shape.length;
   let data = grad.data;
   for (let i = 0; i < grad.dims; i++) {

@@ -11,15 +11,14 @@ import { TensorData } from "../../data/tensor-data";
 import { Shape, reducedShape, shapeBroadcast, shapeSize } from "../../data/shape";
 import type { Backend } from "../backend";
 import { tensorConv1d, tensorConv2d } from "../conv";
-import { tensorSoftmax } from "../kernels";
 import { tensorMatmul } from "../matmul";
 import { Unary, opName } from "../operators";
 import { fastConv1d, fastConv2d } from "./conv";
 import { mapInto, zipInto } from "./elementwise";
 import { fastMatmul } from "./matmul";
 import { argmaxInto, reduceInto } from "./reduce";
-import { fastExp, fastSoftmax } from "./softmax";
 import { output } from "./output";
+import { fastExp, fastSoftmax, softmaxLanes } from "./softmax";
 
 function dense(shape: Shape, fill: (o: Float64Array) => void): TensorData {
   const o = output(shapeSize(shape));
@@ -49,7 +48,7 @@ function map(fn: Unary, a: TensorData, shape: Shape = a.shape): TensorData {
 const atZero = (t: TensorData): TensorData =>
   t.offset === 0 ? t : new TensorData(t.storage.subarray(t.offset), t.shape, t.strides);
 
-const kernels: Backend = {
+const kernels: Required<Backend> = {
   name: "fast",
   map,
   zip: (fn, a, b) => {
@@ -58,7 +57,7 @@ const kernels: Backend = {
   },
   reduce: (fn, start, a, dim) => dense(reducedShape(a.shape, dim), (o) => reduceInto(fn, start, o, a, dim)),
   argmax: (a, dim) => dense(a.shape, (o) => argmaxInto(o, a, dim)),
-  softmax: (a, dim, log) => fastSoftmax(a, dim, log) ?? reference(a.shape, (out) => tensorSoftmax(out, a, dim, log)),
+  softmax: (a, dim, log) => fastSoftmax(a, dim, log) ?? softmaxLanes(a, dim, log),
   matmul: (a, b, outShape) => fastMatmul(a, b, outShape) ?? reference(outShape, (out) => tensorMatmul(out, a, b)),
   conv1d: (input, weight, reverse, outShape) =>
     fastConv1d(input, weight, reverse, outShape) ??
@@ -68,7 +67,7 @@ const kernels: Backend = {
     reference(outShape, (out) => tensorConv2d(out, input, weight, reverse)),
 };
 
-export const fastBackend: Backend = {
+export const fastBackend: Required<Backend> = {
   name: "fast",
   map: (fn, a, shape) => kernels.map(fn, atZero(a), shape),
   zip: (fn, a, b) => kernels.zip(fn, atZero(a), atZero(b)),

@@ -6,6 +6,7 @@
  */
 import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeSize } from "../../data/shape";
+import { forEachLane } from "../kernels";
 import { gatherInto, identity, mapInto } from "./elementwise";
 import { output } from "./output";
 import { runJob } from "./threads";
@@ -38,6 +39,25 @@ export function fastSoftmax(a: TensorData, dim: number, log: boolean): TensorDat
   const permuted = new TensorData(heap.f64.subarray(o / 8, o / 8 + size), order.map((i) => a.shape[i]));
   gatherInto(out, 0, permuted.permute(order.map((_, i) => order.indexOf(i))));
   return new TensorData(out, a.shape);
+}
+
+/** The fused softmax in plain loops, for tensors too small for wasm (or without it): per lane, one pass
+ * for the max, one for exp(x - max) and its sum, one to normalise (or, with `log`, x - max - log(sum)). */
+export function softmaxLanes(a: TensorData, dim: number, log: boolean): TensorData {
+  const out = TensorData.zeros(a.shape);
+  const [o, x] = [out.storage, a.storage];
+  forEachLane(a, out, dim, (inPos, outPos, n, inStep, outStep) => {
+    let m = -Infinity;
+    for (let k = 0; k < n; k++) m = Math.max(m, x[inPos + k * inStep]);
+    let total = 0;
+    for (let k = 0; k < n; k++) total += Math.exp(x[inPos + k * inStep] - m);
+    const logTotal = Math.log(total);
+    for (let k = 0; k < n; k++) {
+      const shifted = x[inPos + k * inStep] - m;
+      o[outPos + k * outStep] = log ? shifted - logTotal : Math.exp(shifted) / total;
+    }
+  });
+  return out;
 }
 
 /** Softmax of contiguous rows in two halves, so the copies overlap the workers' computing: while they
