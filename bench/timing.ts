@@ -1,5 +1,11 @@
 /** Timing for the benchmark: warm up, then the median of repeated runs (the machine is shared, so
  * medians, not means). `setup` runs before each timed call, outside the timing. */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+setFlagsFromString("--expose-gc");
+/** A full garbage collection, now. */
+export const gc = runInNewContext("gc") as () => void;
 export interface Timing {
   /** Median milliseconds per call. */
   readonly ms: number;
@@ -28,6 +34,9 @@ export async function time<S>(
   options: TimeOptions = {},
 ): Promise<Timing> {
   const { warmup = 3, minRuns = 7, budgetMs = 1500, maxRuns = 41 } = options;
+  // The garbage of what ran before (another column, the slow reference kernels) is collected here, not
+  // by V8's concurrent threads during this column's samples, whose CPU time would count it.
+  gc();
   for (let i = 0; i < warmup; i++) await run(setup());
   const samples: number[] = [];
   const cpuSamples: number[] = [];
