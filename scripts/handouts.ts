@@ -5,16 +5,19 @@
  * build/notebooks are reused when up to date with their sources; the others are executed first.
  *
  *   npm run handouts [-- [--out DIR] [--executed DIR] [--theme light|dark] [--show-solutions]
- *                        [--show-hidden-inputs] [--no-pdf] [--rerun] [--timeout SECONDS] [NOTEBOOK.ipynb ...]]
+ *                        [--show-hidden-inputs] [--no-pdf] [--rerun] [--timeout SECONDS]
+ *                        [--site URL | --no-site] [NOTEBOOK.ipynb ...]]
  *
  * Cells tagged `solution` are left out, and so is the code of cells tagged `hide-input` (see
- * docs/handouts.md for every tag); NOTEBOOK: only these (default: every notebooks/*.ipynb).
+ * docs/handouts.md for every tag); NOTEBOOK: only these (default: every notebooks/*.ipynb). Each index entry
+ * links the lecture in the course's static site at --site (default ../lite/, where `npm run lite` puts it).
  */
 import { relative, resolve } from "path";
 import { parseArgs } from "util";
 import { buildHandouts, HANDOUTS } from "./lib/handouts/build";
 import { EXECUTED } from "./lib/handouts/executed";
 import { NOTEBOOKS, ROOT } from "./lib/jupyter";
+import { SITE_FROM_HANDOUTS } from "./lib/lite/links";
 import { listNotebooks } from "./lib/notebook";
 
 async function main(): Promise<void> {
@@ -29,6 +32,8 @@ async function main(): Promise<void> {
       "no-pdf": { type: "boolean", default: false },
       rerun: { type: "boolean", default: false },
       timeout: { type: "string" },
+      site: { type: "string", default: SITE_FROM_HANDOUTS },
+      "no-site": { type: "boolean", default: false },
     },
   });
   const theme = values.theme;
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
     pdf: !values["no-pdf"],
     rerun: values.rerun,
     timeout,
+    site: values["no-site"] ? null : values.site,
   });
 
   const short = (path: string): string => (relative(ROOT, path).startsWith("..") ? path : relative(ROOT, path));

@@ -22,6 +22,8 @@ export { tensor, zeros, ones, full, rand, randn, arange, linspace, fromStorage }
 export { where, cat, stack } from "./tensor/indexing";
 export { tensorOrNumber } from "./tensor/args";
 export * as nn from "./nn";
+export { save, load } from "./nn/serialize";
 export * as plot from "./plot";
 export * as optim from "./optim";
+export * as data from "./loader";
 export * as datasets from "./datasets";

@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import {
   Backend, MiniTorchError, Tensor, fastBackend, fromStorage, manualSeed, nn, randn, registerBackend, tensor, useBackend,
 } from "../src";
+import { expectError } from "./support/errors";
+import { GoldenCase, expectGolden, golden } from "./support/golden";
 import { fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
 
 /** Tensor whose element at a row-major position i is f(i): a convenient distinct-valued fixture. */
@@ -41,7 +43,8 @@ function naiveConv2d(input: Tensor, weight: Tensor): { shape: number[]; values: 
             for (let i = 0; i < KH; i++)
               for (let j = 0; j < KW; j++) {
                 if (h + i >= H || v + j >= W) continue;
-                acc += w[o * ws[0] + c * ws[1] + i * ws[2] + j * ws[3]] * x[b * xs[0] + c * xs[1] + (h + i) * xs[2] + (v + j) * xs[3]];
+                acc += w[o * ws[0] + c * ws[1] + i * ws[2] + j * ws[3]] *
+                  x[b * xs[0] + c * xs[1] + (h + i) * xs[2] + (v + j) * xs[3]];
               }
           out.push(acc);
         }
@@ -255,9 +258,12 @@ describe("conv errors name the op and both shapes", () => {
   });
 
   it("wrong number of dims for input or weight", () => {
-    expect(() => nn.conv2d(randn(3, 8, 8), randn(4, 3, 3, 3))).toThrow(/^conv2d: input must be 4-D .*got shape \[3,8,8\]/);
-    expect(() => nn.conv2d(randn(1, 3, 8, 8), randn(3, 3, 3))).toThrow(/^conv2d: weight must be 4-D .*got shape \[3,3,3\]/);
-    expect(() => nn.conv1d(randn(1, 1, 2, 5), randn(1, 1, 2))).toThrow(/^conv1d: input must be 3-D .*got shape \[1,1,2,5\]/);
+    expect(() => nn.conv2d(randn(3, 8, 8), randn(4, 3, 3, 3)))
+      .toThrow(/^conv2d: input must be 4-D .*got shape \[3,8,8\]/);
+    expect(() => nn.conv2d(randn(1, 3, 8, 8), randn(3, 3, 3)))
+      .toThrow(/^conv2d: weight must be 4-D .*got shape \[3,3,3\]/);
+    expect(() => nn.conv1d(randn(1, 1, 2, 5), randn(1, 1, 2)))
+      .toThrow(/^conv1d: input must be 3-D .*got shape \[1,1,2,5\]/);
     expect(() => nn.conv1d(randn(1, 1, 5), randn(1, 2))).toThrow(/^conv1d: weight must be 3-D .*got shape \[1,2\]/);
   });
 
@@ -265,6 +271,107 @@ describe("conv errors name the op and both shapes", () => {
     const [input, weight] = [randn(1, 2, 4, 4), randn(3, 2, 2, 2)];
     expect(() => nn.conv2d(input, weight, randn(2))).toThrow(/^conv2d: bias must have shape \[3\].*got \[2\]/);
     expect(() => nn.conv2d(input, weight, randn(3, 1))).toThrow(/^conv2d: bias must have shape \[3\].*got \[3,1\]/);
-    expect(() => nn.conv1d(randn(1, 2, 4), randn(3, 2, 2), randn(4))).toThrow(/^conv1d: bias must have shape \[3\].*got \[4\]/);
+    expect(() => nn.conv1d(randn(1, 2, 4), randn(3, 2, 2), randn(4)))
+      .toThrow(/^conv1d: bias must have shape \[3\].*got \[4\]/);
+  });
+});
+
+interface GoldenConv extends GoldenCase {
+  op: string;
+  options: nn.ConvOptions | null;
+}
+
+describe("PyTorch's convolution: padding and stride (golden values from test/golden/nn-train.json)", () => {
+  const cases = golden<GoldenConv[]>("conv").filter((c) => c.op.startsWith("conv"));
+  for (const backend of ["fast", "reference"])
+    for (const c of cases) {
+      const name = `${backend}: ${c.op} of ${c.inputs.length === 3 ? "input, weight, bias" : "input, weight"}, ` +
+        (c.options === null ? "no options (the lecture's: F.pad right / bottom by k - 1, then PyTorch's)"
+          : JSON.stringify(c.options));
+      it(name, () => {
+        const conv = c.op === "conv1d" ? nn.conv1d : nn.conv2d;
+        expectGolden(c, (x, w, b) => conv(x, w, b, c.options ?? undefined), { backend });
+      });
+    }
+
+  it("padding 'lecture' is the default: the same result as no options", () => {
+    manualSeed(5);
+    const [x, w] = [randn(2, 2, 5, 4), randn(3, 2, 2, 3)];
+    expect(nn.conv2d(x, w, null, { padding: "lecture" }).toFlat()).toEqual(nn.conv2d(x, w).toFlat());
+    expect(nn.conv2d(x, w, null, { padding: "lecture", stride: 2 }).shape).toEqual([2, 3, 3, 2]);
+  });
+});
+
+describe("conv with padding and stride: gradient checks over random shapes and options", () => {
+  const dim = (max: number) => fc.integer({ min: 1, max });
+  const padding = (spatial: number) => fc.oneof(
+    fc.constantFrom<nn.Padding>("same", "valid", "lecture"),
+    fc.integer({ min: 0, max: 2 }),
+    fc.array(fc.integer({ min: 0, max: 2 }), { minLength: spatial, maxLength: spatial }),
+  );
+
+  /** Symmetric zeros per side of each spatial dim, or null for "same" / "lecture" (whose box always fits). */
+  const symmetric = (p: nn.Padding, spatial: number): readonly number[] | null =>
+    p === "valid" ? Array<number>(spatial).fill(0) : typeof p === "number" ? Array<number>(spatial).fill(p)
+      : Array.isArray(p) ? p : null;
+
+  it("conv1d", () => {
+    const cases = fc.record({ b: dim(2), cin: dim(2), cout: dim(2), w: dim(6), k: dim(3), s: dim(3), p: padding(1) })
+      .filter(({ p, s }) => p !== "same" || s === 1)
+      .chain((c) =>
+        fc.tuple(fc.constant(c), tensorOf([c.b, c.cin, c.w]), tensorOf([c.cout, c.cin, c.k]), tensorOf([c.cout])));
+    fc.assert(fc.property(cases, ([c, x, w, b]) => {
+      const options: nn.ConvOptions = { padding: c.p, stride: c.s };
+      const pads = symmetric(c.p, 1);
+      if (pads !== null && c.w + 2 * pads[0] < c.k)
+        return void expect(() => nn.conv1d(x, w, b, options)).toThrow(/larger than the padded input/);
+      gradCheck((a, v, u) => nn.conv1d(a, v, u, options), [x, w, b]);
+    }), fcOptions(60, 303));
+  });
+
+  it("conv2d", () => {
+    const cases = fc.record({
+      cin: dim(2), cout: dim(2), h: dim(5), w: dim(5), kh: dim(3), kw: dim(3), sh: dim(2), sw: dim(3), p: padding(2),
+    })
+      .filter(({ p, sh, sw }) => p !== "same" || sh * sw === 1)
+      .chain((c) => fc.tuple(fc.constant(c), tensorOf([2, c.cin, c.h, c.w]), tensorOf([c.cout, c.cin, c.kh, c.kw])));
+    fc.assert(fc.property(cases, ([c, x, w]) => {
+      const options: nn.ConvOptions = { padding: c.p, stride: [c.sh, c.sw] };
+      const pads = symmetric(c.p, 2);
+      const fits = pads === null || (c.h + 2 * pads[0] >= c.kh && c.w + 2 * pads[1] >= c.kw);
+      if (!fits) return void expect(() => nn.conv2d(x, w, null, options)).toThrow(/larger than the padded input/);
+      gradCheck((a, v) => nn.conv2d(a, v, null, options), [x, w]);
+    }), fcOptions(60, 304));
+  });
+});
+
+describe("conv option errors, as PyTorch's", () => {
+  const [x, w] = [randn(1, 2, 4, 4), randn(3, 2, 3, 3)];
+
+  it("a kernel larger than the padded input, a strided 'same', bad numbers, unknown options", () => {
+    expectError(() => nn.conv2d(randn(1, 2, 2, 2), w, null, { padding: 0 }),
+      "conv2d: kernel [3,3] is larger than the padded input 2x2 (input [1,2,2,2], padding before [0,0], after [0,0])");
+    expectError(() => nn.conv1d(randn(1, 1, 2), randn(1, 1, 5), null, { stride: 1 }),
+      "conv1d: kernel [5] is larger than the padded input 2");
+    expectError(() => nn.conv2d(x, w, null, { padding: "same", stride: 2 }),
+      `conv2d: padding "same" is not supported for strided convolutions (stride [2,2]), as in PyTorch`);
+    expectError(() => nn.conv2d(x, w, null, { stride: 0 }),
+      "conv2d: stride must be an integer >= 1 or a list of 2, got the number 0");
+    expectError(() => nn.conv2d(x, w, null, { padding: -1 }),
+      "conv2d: padding must be an integer >= 0 or a list of 2, got the number -1");
+    expectError(() => nn.conv2d(x, w, null, { padding: [1, 1, 1] }),
+      "conv2d: padding must be an integer >= 0 or a list of 2, got an array [1, 1, 1]");
+    expectError(() => nn.conv1d(randn(1, 2, 4), randn(1, 2, 3), null, { padding: "full" as nn.Padding }),
+      `conv1d: padding must be an integer >= 0 or a list of one, got a string "full"`);
+    expectError(() => nn.conv2d(x, w, null, { pading: 1 } as nn.ConvOptions),
+      "conv2d: unknown option pading (known: padding, stride)");
+  });
+
+  it("arguments that are not tensors name the argument", () => {
+    expectError(() => nn.conv2d([[1]] as unknown as Tensor, w),
+      "conv2d: expected a Tensor for input, got an array [[...]]");
+    expectError(() => nn.conv1d(randn(1, 1, 3), [[[1]]] as unknown as Tensor), "conv1d: expected a Tensor for weight");
+    expectError(() => nn.conv2d(x, w, [1, 2, 3] as unknown as Tensor),
+      "conv2d: expected a Tensor for bias, got an array [1, 2, 3]");
   });
 });

@@ -66,8 +66,12 @@ describe("2-D datasets", () => {
   });
 
   it("reject bad sizes", () => {
-    expect(() => datasets.xor(0)).toThrow(new MiniTorchError("xor: n must be a positive integer, got 0"));
-    expect(() => datasets.simple(2.5)).toThrow("simple: n must be a positive integer, got 2.5");
+    expect(() => datasets.xor(0)).toThrow(new MiniTorchError("xor: n must be an integer >= 1, got the number 0"));
+    expect(() => datasets.simple(2.5)).toThrow("simple: n must be an integer >= 1, got the number 2.5");
+    expect(() => datasets.circle("50" as unknown as number))
+      .toThrow(`circle: n must be an integer >= 1, got a string "50"`);
+    expect(() => datasets.diag(5, 7 as unknown as Generator))
+      .toThrow("diag: generator must be a Generator (new Generator(seed)), got the number 7");
     expect(() => datasets.spiral(7)).toThrow("spiral: n must be even (n/2 points per spiral), got 7");
   });
 });
@@ -128,7 +132,13 @@ describe("mnist", () => {
       new MiniTorchError("mnist: the train split holds 7630 digits; offset 0 + count 7631 goes past its end"));
     expect(() => datasets.mnist({ split: "test", offset: 990, count: 20 })).toThrow(
       "mnist: the test split holds 1000 digits; offset 990 + count 20 goes past its end");
-    expect(() => datasets.mnist({ count: 0 })).toThrow("mnist: count must be a positive integer, got 0");
-    expect(() => datasets.mnist({ split: "val" as datasets.MnistSplit })).toThrow('mnist: split must be "train" or "test", got "val"');
+    expect(() => datasets.mnist({ count: 0 })).toThrow("mnist: count must be an integer >= 1, got the number 0");
+    expect(() => datasets.mnist({ split: "val" as datasets.MnistSplit }))
+      .toThrow('mnist: split must be "train" or "test", got a string "val"');
+    expect(() => datasets.mnist({ cout: 10 } as datasets.MnistOptions))
+      .toThrow("mnist: unknown option cout (known: count, offset, split, shuffle, generator)");
+    expect(() => datasets.mnist({ offset: -1 })).toThrow("mnist: offset must be an integer >= 0, got the number -1");
+    expect(() => datasets.mnist({ shuffle: 1 as unknown as boolean }))
+      .toThrow("mnist: shuffle must be true or false, got the number 1");
   });
 });

@@ -116,6 +116,7 @@ test("the index lists every handout with its title, one-line summary and links, 
       href: li.querySelector("a.title")?.getAttribute("href") ?? "",
       summary: li.querySelector(".summary")?.textContent?.trim() ?? "",
       pdf: li.querySelector("a.pdf")?.getAttribute("href") ?? "",
+      live: li.querySelector("a.live")?.getAttribute("href") ?? "",
     })));
     expect(entries.map((e) => e.href)).toEqual(manifest.handouts.map((h) => h.html));
     for (const [i, e] of entries.entries()) {
@@ -126,6 +127,11 @@ test("the index lists every handout with its title, one-line summary and links, 
       expect(e.summary).not.toContain("\n");
       expect(existsSync(join(HANDOUTS, decodeURI(e.href)))).toBe(true);
       expect(existsSync(join(HANDOUTS, decodeURI(e.pdf)))).toBe(true);
+      // the lecture in the course's site (npm run lite, built before the tests), beside the handouts in build/
+      const live = new URL(e.live, `file://${HANDOUTS}/index.html`);
+      expect(live.pathname).toBe(join(HANDOUTS, "..", "lite", "lab", "index.html"));
+      expect(existsSync(join(HANDOUTS, "..", "lite", "files", live.searchParams.get("path") ?? ""))).toBe(true);
+      expect(live.searchParams.get("path")).toBe(`lectures/${basename(h.source)}`);
     }
     // the first entry's link opens its handout
     await page.click("ol.toc > li:first-child a.title");

@@ -2,14 +2,15 @@
 // scores full marks, the untouched student version zero, and each way of tampering with a submission
 // costs exactly the tests it touches. All submissions are graded by one grader run (two at a time); each
 // test below then checks one report.
-import type { ICell, INotebookContent } from "@jupyterlab/nbformat";
+import type { INotebookContent } from "@jupyterlab/nbformat";
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { ROOT } from "../scripts/lib/jupyter";
-import { HOMEWORK, loadAssignment } from "../scripts/lib/homework/grader";
-import { nbgrader, source } from "../scripts/lib/homework/notebook";
+import { HOMEWORK } from "../scripts/lib/homework/grader";
+import { cellSource } from "../scripts/lib/notebook";
+import { addCellAfter, cellOf, grade, submission as makeSubmission, setAnswer } from "./support/homework";
 
 const INSTRUCTOR = join(HOMEWORK, "hw1-max-softmax-conv.ipynb");
 const STUDENT = join(ROOT, "build", "homework", "hw1-max-softmax-conv.ipynb");
@@ -19,40 +20,14 @@ const POINTS: Record<string, number> = {
 };
 
 interface GradedTest { name: string; score: number; max_score: number; status: string; output: string }
-interface Graded { file: string; score: number; max_score: number; output: string; tests: GradedTest[]; tampering: string[]; warnings: string[]; error?: string }
-
-/** Runs the grader script directly (no npm banner). */
-function grade(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const ts = join(ROOT, "node_modules", ".bin", "ts-node");
-  const run = spawnSync(ts, ["--transpile-only", "scripts/grade.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+interface Graded {
+  file: string; score: number; max_score: number; output: string; tests: GradedTest[]; tampering: string[];
+  warnings: string[]; sandbox: string; error?: string;
 }
 
 mkdirSync(join(ROOT, "build"), { recursive: true }); // a clean clone has no build/ yet
 const dir = mkdtempSync(join(ROOT, "build", "homework-test-"));
-const cellOf = (nb: INotebookContent, id: string): ICell => {
-  const cell = nb.cells.find((c) => nbgrader(c)?.grade_id === id);
-  if (cell === undefined) throw new Error(`no cell ${id}`);
-  return cell;
-};
-/** A student's notebook: the released copy with the instructor's answers typed in, then `edit` applied. */
-function submission(name: string, edit: (nb: INotebookContent) => void): string {
-  const { notebook, released } = loadAssignment(INSTRUCTOR);
-  const nb = JSON.parse(JSON.stringify(released)) as INotebookContent;
-  for (const cell of nb.cells) {
-    const meta = nbgrader(cell);
-    if (meta?.solution) cell.source = source(cellOf(notebook, meta.grade_id));
-  }
-  edit(nb);
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(nb, null, 1));
-  return path;
-}
-const setAnswer = (nb: INotebookContent, id: string, text: string) => (cellOf(nb, id).source = text);
-const addCellAfter = (nb: INotebookContent, id: string, text: string) => {
-  const i = nb.cells.indexOf(cellOf(nb, id));
-  nb.cells.splice(i + 1, 0, { cell_type: "code", id: `student-${i}`, metadata: {}, source: text, outputs: [], execution_count: null } as ICell);
-};
+const submission = (name: string, edit: (nb: INotebookContent) => void) => makeSubmission(INSTRUCTOR, dir, name, edit);
 
 const submissions = {
   instructor: INSTRUCTOR,
@@ -87,7 +62,7 @@ beforeAll(() => {
   // A wrong tile, and a cell that redefines assert, the test helpers, console, process.exit and prototypes.
   submission("redefined-globals.ipynb", (nb) => {
     setAnswer(nb, "tile", "function tile(input: Tensor, kh: number, kw: number): Tensor {\n  return input.contiguous().view(...input.shape, 1);\n}");
-    cellOf(nb, "setup").source = source(cellOf(nb, "setup")).replace(/function assertNear[\s\S]*?\n}\n/, "function assertNear(..._: unknown[]): void {}\n");
+    cellOf(nb, "setup").source = cellSource(cellOf(nb, "setup")).replace(/function assertNear[\s\S]*?\n}\n/, "function assertNear(..._: unknown[]): void {}\n");
     addCellAfter(nb, "tile", [
       "const assert = { ok: (..._: unknown[]) => {}, deepStrictEqual: (..._: unknown[]) => {}, strictEqual: (..._: unknown[]) => {}, throws: (..._: unknown[]) => {} };",
       "function assertNear(..._: unknown[]): void {}",
@@ -116,7 +91,7 @@ beforeAll(() => {
   });
   // max's forward never returns.
   submission("infinite-loop.ipynb", (nb) => {
-    const text = source(cellOf(nb, "max")).replace("const shape = [...a.shape];", "while (true) {}\n    const shape = [...a.shape];");
+    const text = cellSource(cellOf(nb, "max")).replace("const shape = [...a.shape];", "while (true) {}\n    const shape = [...a.shape];");
     setAnswer(nb, "max", text);
   });
   // tile kills the kernel when the test calls it.
@@ -125,7 +100,8 @@ beforeAll(() => {
   });
 
   const started = Date.now();
-  const run = grade(["--json", "--jobs", "2", "--timeout", "20", "--grace", "5", "--out", join(dir, "grades"), ...Object.values(submissions)]);
+  const run = grade(["--json", "--jobs", "2", "--timeout", "20", "--grace", "5", "--out", join(dir, "grades"),
+    "--csv", join(dir, "grades.csv"), ...Object.values(submissions)]);
   gradeRun = { ...run, seconds: (Date.now() - started) / 1000 };
   expect(run.status, run.stderr).toBe(0);
   const parsed = JSON.parse(run.stdout) as Graded[];
@@ -156,6 +132,7 @@ describe("npm run grade", () => {
     expect(scores("instructor")).toEqual(allBut());
     expect(reports.get("instructor")?.score).toBe(100);
     expect(reports.get("instructor")?.tampering).toEqual([]);
+    expect(reports.get("instructor")?.sandbox).toBe("namespaces"); // the default, where bubblewrap works
     console.log(`graded ${Object.keys(submissions).length} submissions in ${gradeRun.seconds.toFixed(0)} s`);
   });
 
@@ -164,6 +141,7 @@ describe("npm run grade", () => {
     expect(report.score).toBe(0);
     expect(report.max_score).toBe(100);
     expect(report.tampering).toEqual([]);
+    expect(report.sandbox).toBe("namespaces");
     expect(test_("blank", "tile-tests").output).toContain("not implemented: tile");
     expect(test_("blank", "conv1d-tests").output).toContain("not implemented: conv1dFn.forward");
     // The stubs compile: every answer cell ran without error (only calling a stub throws).
@@ -220,7 +198,7 @@ describe("npm run grade", () => {
 
   test("results.json has Gradescope's shape; the table names every grade_id", () => {
     const results = JSON.parse(readFileSync(join(dir, "grades", "edited-test.results.json"), "utf8")) as Record<string, unknown>;
-    expect(Object.keys(results).sort()).toEqual(["execution_time", "max_score", "output", "score", "tests"]);
+    expect(Object.keys(results).sort()).toEqual(["execution_time", "extra_data", "output", "score", "tests"]);
     expect(results.score).toBe(90);
     const first = (results.tests as Record<string, unknown>[])[0];
     expect(Object.keys(first).sort()).toEqual(["max_score", "name", "output", "score", "status", "visibility"]);
@@ -231,6 +209,17 @@ describe("npm run grade", () => {
     expect(existsSync(join(dir, "one", "results.json"))).toBe(true);
     expect(existsSync(join(dir, "grades-table", "hw1-max-softmax-conv.graded.ipynb"))).toBe(true);
   }, 180_000);
+});
+
+describe("the gradebook", () => {
+  test("--csv writes one row per submission: the student, the total, the maximum and the points of every test", () => {
+    const [header, ...rows] = readFileSync(join(dir, "grades.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+    expect(header).toEqual(["student", "score", "max_score", ...TESTS, "note"]);
+    expect(rows.length).toBe(Object.keys(submissions).length);
+    const row = rows.find((r) => r[0] === "edited-test");
+    expect(row).toEqual(["edited-test", "90", "100", ...TESTS.map((t) => String(allBut("tile-tests")[t])), ""]);
+    expect(rows.find((r) => r[0] === "hw1-max-softmax-conv")?.slice(1, 3)).toEqual(["100", "100"]);
+  });
 });
 
 describe("malformed submissions", () => {

@@ -1,15 +1,21 @@
 // The homework tooling without a kernel: the instructor notebook's metadata, the student version
 // (stubs, hidden tests, outputs, checksums), malformed notebooks, and how the grader rewrites test cells.
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
-import { mkdtempSync, writeFileSync } from "fs";
+import Ajv from "ajv";
+import { spawnSync } from "child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, test } from "vitest";
 import { HOMEWORK, loadAssignment } from "../scripts/lib/homework/grader";
-import { declarations, newSecrets, prelude, splitImports, wrapTest } from "../scripts/lib/homework/harness";
-import { NotebookError, checksum, nbgrader, readHomework, role, source } from "../scripts/lib/homework/notebook";
+import { gradescope } from "../scripts/lib/homework/gradescope";
+import type { Report } from "../scripts/lib/homework/score";
+import { ROOT } from "../scripts/lib/paths";
+import { declarations, newSecrets, splitImports, wrapTest } from "../scripts/lib/homework/harness";
+import { preludeCell } from "../scripts/lib/homework/prelude";
+import { NotebookError, checksum, nbgrader, readHomework, role } from "../scripts/lib/homework/notebook";
 import { dropHiddenTests, lint, release, stubSolutions } from "../scripts/lib/homework/release";
-import { listNotebooks } from "../scripts/lib/notebook";
+import { cellSource, listNotebooks } from "../scripts/lib/notebook";
 
 const INSTRUCTOR = join(HOMEWORK, "hw1-max-softmax-conv.ipynb");
 
@@ -47,13 +53,13 @@ describe("the instructor notebook", () => {
       if (meta) expect(meta.schema_version).toBe(3);
       if (role(c) === "test") {
         expect(meta?.locked).toBe(true);
-        expect(source(c)).toMatch(/BEGIN HIDDEN TESTS[\s\S]*assert[\s\S]*END HIDDEN TESTS/);
+        expect(cellSource(c)).toMatch(/BEGIN HIDDEN TESTS[\s\S]*assert[\s\S]*END HIDDEN TESTS/);
       }
     }
   });
 
   test("visible tests plot and assert; hidden tests probe ties, large inputs, broadcasting and wrong shapes", () => {
-    const tests = nb.cells.filter((c) => role(c) === "test").map(source);
+    const tests = nb.cells.filter((c) => role(c) === "test").map(cellSource);
     for (const t of tests) {
       const visible = dropHiddenTests(t, "test");
       expect(visible).toMatch(/plot\.show\(/);
@@ -69,13 +75,13 @@ describe("the student version", () => {
 
   test("replaces each solution region by a stub naming the function, keeps the code around it", () => {
     const tile = released.cells.find((c) => nbgrader(c)?.grade_id === "tile");
-    expect(source(tile!)).toContain('throw new Error("not implemented: tile (replace this line with your code)");');
-    expect(source(tile!)).toContain("function tile(input: Tensor, kh: number, kw: number): Tensor {");
-    const max = source(released.cells.find((c) => nbgrader(c)?.grade_id === "max")!);
+    expect(cellSource(tile!)).toContain('throw new Error("not implemented: tile (replace this line with your code)");');
+    expect(cellSource(tile!)).toContain("function tile(input: Tensor, kh: number, kw: number): Tensor {");
+    const max = cellSource(released.cells.find((c) => nbgrader(c)?.grade_id === "max")!);
     expect(max).toContain("not implemented: maxArgmax.forward");
     expect(max).toContain("not implemented: maxArgmax.backward");
     expect(max).toContain("function max(a: Tensor, dim: number): Tensor {"); // the given wrapper stays
-    for (const c of released.cells) expect(source(c)).not.toMatch(/BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN|END HIDDEN/);
+    for (const c of released.cells) expect(cellSource(c)).not.toMatch(/BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN|END HIDDEN/);
   });
 
   test("drops hidden tests, clears outputs and records the checksum of every locked cell", () => {
@@ -84,13 +90,13 @@ describe("the student version", () => {
       expect(out.id).toBe(cell.id);
       if (out.cell_type === "code") expect((out as ICodeCell).outputs).toEqual([]);
       const meta = nbgrader(out);
-      if (meta?.locked) expect(meta.checksum).toBe(checksum(source(out)));
+      if (meta?.locked) expect(meta.checksum).toBe(checksum(cellSource(out)));
       if (role(cell) === "test") {
-        expect(source(out)).not.toContain("nn.tile(permuted"); // a hidden assertion of tile-tests
-        expect(source(cell).length).toBeGreaterThan(source(out).length);
+        expect(cellSource(out)).not.toContain("nn.tile(permuted"); // a hidden assertion of tile-tests
+        expect(cellSource(cell).length).toBeGreaterThan(cellSource(out).length);
       }
     });
-    expect(source(notebook.cells.find((c) => nbgrader(c)?.grade_id === "tile-tests")!)).toContain("nn.tile(permuted");
+    expect(cellSource(notebook.cells.find((c) => nbgrader(c)?.grade_id === "tile-tests")!)).toContain("nn.tile(permuted");
   });
 
   test("stubs and region errors", () => {
@@ -161,12 +167,78 @@ describe("the grader's rewrite of a test cell", () => {
     expect(wrapTest("await Promise.resolve(); assert.ok(true);", "t-tests", [setup], secrets)).toMatch(/= \(async \(\) => \{[\s\S]*\nawait \$test_t_tests;\n/);
   });
 
-  test("the prelude captures the modules, freezes intrinsics and pins the holder under the run's name", () => {
-    const text = prelude(secrets, ["assert", "minitorch-ts"]);
-    expect(text).toContain('for (const name of ["assert","minitorch-ts"]) modules.set(name, require(name));');
-    expect(text).toContain(`defineProperty(G, ${JSON.stringify(secrets.holder)}, { value: holder, writable: false, enumerable: false, configurable: false });`);
-    expect(text).toContain('fs.openSync("/tmp/tokens", "a")');
-    for (const name of ['"Array"', '"Math"', '"JSON"', '"Promise"', "__tslab__", 'require("vm")', '"exit"']) expect(text).toContain(name);
+  test("the prelude is the compiled module, configured for this run, and holds no token", () => {
+    const text = preludeCell({ holder: secrets.holder, tokenFile: "/tmp/tokens", modules: ["assert", "minitorch-ts"] });
+    expect(text.split("\n")[0]).toBe("// @ts-nocheck");
+    const config = { holder: secrets.holder, tokenFile: "/tmp/tokens", modules: ["assert", "minitorch-ts"] };
+    expect(text).toContain(JSON.stringify(config));
     expect(text).not.toContain(secrets.tokens.get("t-tests")); // tokens live only in their test cells
+  });
+
+  test("run in plain Node, the prelude freezes intrinsics and the library, and its holder appends tokens", () => {
+    const dir = mkdtempSync(join(tmpdir(), "minitorch-prelude-"));
+    const tokens = join(dir, "tokens");
+    const cell = preludeCell({ holder: "$grader_test", tokenFile: tokens, modules: ["assert", "minitorch-ts"] });
+    const check = [
+      "const h = (globalThis as any).$grader_test;",
+      'h.done("t-tests", "abc");',
+      'console.log(JSON.stringify([Object.isFrozen(Array.prototype), Object.isFrozen(h.ns("minitorch-ts").Tensor.prototype),',
+      '  Object.getOwnPropertyDescriptor(globalThis, "$grader_test")?.writable, typeof h.ns("assert").ok]));',
+    ].join("\n");
+    // The cell is TypeScript that tslab would compile; here esbuild-free: strip the one type assertion.
+    const js = `${cell.split("\n").slice(1).join("\n")}\n${check.replace(" as any", "")}`;
+    const run = spawnSync(process.execPath, ["-e", js], { cwd: ROOT, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual([true, true, false, "function"]);
+    expect(readFileSync(tokens, "utf8")).toBe("t-tests abc\n");
+  });
+});
+
+describe("Gradescope's results.json", () => {
+  const schemaFile = join(ROOT, "test", "fixtures", "gradescope-results.schema.json");
+  const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as object;
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  const base = {
+    file: "s.ipynb", output: "40 / 60 points", execution_time: 12.4, tampering: [], warnings: [], events: [],
+    sandbox: "namespaces" as const,
+  };
+  const report: Report = {
+    ...base, score: 40, max_score: 60, tests: [
+      { name: "a-tests", score: 20, max_score: 20, status: "passed", output: "passed", hidden: "after_due_date" },
+      { name: "b-tests", score: 0, max_score: 20, status: "failed", output: "AssertionError: ties go to the first",
+        failedIn: "hidden", hidden: "hidden" },
+      { name: "c-tests", score: 0, max_score: 10, status: "failed", output: "AssertionError: wrong shape",
+        failedIn: "visible", hidden: "hidden" },
+      { name: "d-tests", score: 10, max_score: 10, status: "passed", output: "passed" },
+    ],
+  };
+  const results = gradescope(report);
+
+  test("follows Gradescope's documented format, with the maximum and the sandbox in extra_data", () => {
+    expect(validate(results) ? [] : validate.errors).toEqual([]);
+    expect(results.extra_data).toEqual({ sandbox: "namespaces", max_score: 60 });
+    expect(results.execution_time).toBe(12);
+  });
+
+  test("hidden tests report in a 0-point entry of their own, as visible as the cell's metadata says", () => {
+    const entry = (name: string) => results.tests.find((t) => t.name === name);
+    expect(entry("a-tests (hidden tests)")).toEqual({
+      name: "a-tests (hidden tests)", score: 0, max_score: 0, status: "passed", output: "passed", visibility: "after_due_date",
+    });
+    expect(entry("b-tests")?.output).toBe("passed the visible tests; failed a hidden test.");
+    const hiddenB = { status: "failed", output: "AssertionError: ties go to the first", visibility: "hidden" };
+    expect(entry("b-tests (hidden tests)")).toMatchObject(hiddenB);
+    expect(entry("c-tests")?.output).toBe("AssertionError: wrong shape");
+    expect(entry("c-tests (hidden tests)")?.output).toBe("not run: the visible tests failed first.");
+    expect(entry("d-tests (hidden tests)")).toBeUndefined();
+    const own = results.tests.filter((t) => !t.name.endsWith("(hidden tests)"));
+    expect(own.every((t) => t.visibility === "visible")).toBe(true);
+  });
+
+  test("lint checks the hidden-tests option", () => {
+    const nb = JSON.parse(JSON.stringify(readHomework(INSTRUCTOR))) as INotebookContent;
+    nb.cells[4].metadata.gradescope = { hidden_tests_visibility: "after" };
+    const expected = "expected one of hidden, after_due_date, after_published";
+    expect(lint(nb, "hw.ipynb")).toEqual([`hw.ipynb, cell 4: gradescope.hidden_tests_visibility is "after", ${expected}`]);
   });
 });

@@ -5,14 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, manualSeed, nn, randn, tensor } from "../src";
+import { golden } from "./support/golden";
 import { breakTies, gradCheck } from "./support/gradcheck";
 
-/** Replaces the parameter at a path such as "layers.0.weight" (arrays indexed by number). */
+/** Replaces the parameter at a path such as "0.weight": the field `weight` of the submodule named "0". */
 function setParameter(module: nn.Module, path: string, value: Tensor): void {
-  const keys = path.split(".");
-  let owner = module as unknown as Record<string, unknown>;
-  for (const k of keys.slice(0, -1)) owner = owner[k] as Record<string, unknown>;
-  owner[keys[keys.length - 1]] = value;
+  const cut = path.lastIndexOf(".");
+  const owner = cut < 0 ? module : module.namedModules().find(([name]) => name === path.slice(0, cut))?.[1];
+  if (owner === undefined) throw new Error(`no submodule owns the parameter ${path}`);
+  (owner as unknown as Record<string, unknown>)[path.slice(cut + 1)] = value;
 }
 
 /**
@@ -88,8 +89,9 @@ describe("Linear", () => {
   });
 
   it("validates its arguments and its input", () => {
-    expect(() => new nn.Linear(0, 3)).toThrow(new MiniTorchError("Linear: inFeatures must be a positive integer, got 0"));
-    expect(() => new nn.Linear(2, 1.5)).toThrow("Linear: outFeatures must be a positive integer, got 1.5");
+    expect(() => new nn.Linear(0, 3))
+      .toThrow(new MiniTorchError("Linear: inFeatures must be an integer >= 1, got the number 0"));
+    expect(() => new nn.Linear(2, 1.5)).toThrow("Linear: outFeatures must be an integer >= 1, got the number 1.5");
     expect(() => new nn.Linear(4, 2).forward(tensor([[1, 2, 3], [4, 5, 6]]))).toThrow(
       new MiniTorchError("Linear: expected input with last dim 4, got shape [2,3]"));
   });
@@ -133,15 +135,27 @@ describe("Conv1d / Conv2d", () => {
   });
 
   it("validate sizes, kernel shapes and the input", () => {
-    expect(() => new nn.Conv1d(0, 2, 3)).toThrow(new MiniTorchError("Conv1d: inChannels must be a positive integer, got 0"));
-    expect(() => new nn.Conv1d(1, 2, 0)).toThrow("Conv1d: kernel size must be a positive integer, got [0]");
-    expect(() => new nn.Conv2d(1, -2, [3, 3])).toThrow("Conv2d: outChannels must be a positive integer, got -2");
-    expect(() => new nn.Conv2d(1, 2, [3, 0])).toThrow("Conv2d: kernel size must be 2 positive integers, got [3,0]");
-    expect(() => new nn.Conv2d(1, 2, 3 as unknown as [number, number])).toThrow("Conv2d: kernel must be [kh, kw], got 3");
-    expect(() => new nn.Conv2d(1, 2, [3] as unknown as [number, number])).toThrow("Conv2d: kernel must be [kh, kw], got [3]");
+    expect(() => new nn.Conv1d(0, 2, 3))
+      .toThrow(new MiniTorchError("Conv1d: inChannels must be an integer >= 1, got the number 0"));
+    expect(() => new nn.Conv1d(1, 2, 0)).toThrow("Conv1d: kernel size must be an integer >= 1, got the number 0");
+    expect(() => new nn.Conv2d(1, -2, [3, 3]))
+      .toThrow("Conv2d: outChannels must be an integer >= 1, got the number -2");
+    expect(() => new nn.Conv2d(1, 2, [3, 0]))
+      .toThrow("Conv2d: kernel size must be an integer >= 1 or [kh, kw], got an array [3, 0]");
+    expect(() => new nn.Conv2d(1, 2, [3] as unknown as [number, number]))
+      .toThrow("Conv2d: kernel size must be an integer >= 1 or [kh, kw], got an array [3]");
+    expect(() => new nn.Conv2d(1, 2, 3, { padding: -1 }))
+      .toThrow("Conv2d: padding must be an integer >= 0 or a list of 2, got the number -1");
+    expect(() => new nn.Conv2d(1, 2, 3, { stride: 2, padding: "same" }))
+      .toThrow(`Conv2d: padding "same" is not supported for strided convolutions`);
+    expect(() => new nn.Conv2d(1, 2, 3, { dilation: 2 } as nn.ConvLayerOptions))
+      .toThrow("Conv2d: unknown option dilation (known: bias, padding, stride)");
+    expect(() => new nn.Conv1d(1, 2, 3, { bias: "no" as unknown as boolean }))
+      .toThrow(`Conv1d: bias must be true or false, got a string "no"`);
     expect(() => new nn.Conv2d(3, 4, [3, 3]).forward(randn(2, 1, 8, 8))).toThrow(
       new MiniTorchError("Conv2d: expected input [batch, 3, height, width], got shape [2,1,8,8]"));
-    expect(() => new nn.Conv1d(2, 4, 3).forward(randn(2, 8))).toThrow("Conv1d: expected input [batch, 2, width], got shape [2,8]");
+    expect(() => new nn.Conv1d(2, 4, 3).forward(randn(2, 8)))
+      .toThrow("Conv1d: expected input [batch, 2, width], got shape [2,8]");
   });
 });
 
@@ -153,7 +167,8 @@ describe("parameterless modules", () => {
 
   it("apply their functional op", () => {
     const t = x();
-    const same = (m: nn.Module, expected: Tensor, input = t) => expect(m.forward(input).toFlat()).toEqual(expected.toFlat());
+    const same = (m: nn.Module, expected: Tensor, input = t) => expect(m.forward(input).toFlat())
+      .toEqual(expected.toFlat());
     same(new nn.ReLU(), nn.relu(t));
     same(new nn.Sigmoid(), nn.sigmoid(t));
     same(new nn.Tanh(), nn.tanh(t));
@@ -189,11 +204,74 @@ describe("parameterless modules", () => {
   });
 
   it("validate their arguments", () => {
-    expect(() => new nn.Dropout(1.5)).toThrow(new MiniTorchError("Dropout: rate must be in [0, 1], got 1.5"));
-    expect(() => new nn.MaxPool2d([2, 0])).toThrow("MaxPool2d: kernel must be [kh, kw], two positive integers, got [2,0]");
-    expect(() => new nn.AvgPool2d([2] as unknown as [number, number])).toThrow("AvgPool2d: kernel must be [kh, kw]");
+    expect(() => new nn.Dropout(1.5))
+      .toThrow(new MiniTorchError("Dropout: rate must be a number in [0, 1], got the number 1.5"));
+    expect(() => new nn.Softmax("1" as unknown as number)).toThrow(`Softmax: dim must be an integer, got a string "1"`);
+    expect(() => new nn.LogSoftmax(0.5)).toThrow("LogSoftmax: dim must be an integer, got the number 0.5");
+    expect(() => new nn.Linear(2, 2).train("no" as unknown as boolean))
+      .toThrow(`train: mode must be true or false, got a string "no"`);
+    expect(() => new nn.MaxPool2d([2, 0]))
+      .toThrow("MaxPool2d: kernel must be an integer >= 1 or two of them [kh, kw], got an array [2, 0]");
+    expect(() => new nn.AvgPool2d([2] as unknown as [number, number]))
+      .toThrow("AvgPool2d: kernel must be an integer >= 1 or two of them");
+    expect(() => new nn.MaxPool2d(2, { padding: 2 }))
+      .toThrow("MaxPool2d: padding [2,2] must be at most half the kernel [2,2]");
+    expect(() => new nn.ReLU().forward([1, -1] as unknown as Tensor))
+      .toThrow("ReLU: expected a Tensor for input, got an array [1, -1]; wrap it with tensor([...])");
+    expect(() => new nn.Linear(2, 1).forward(undefined as unknown as Tensor))
+      .toThrow("Linear: expected a Tensor for input, got undefined");
+    expect(() => new nn.Linear(2, 1, { bais: false } as nn.BiasOptions))
+      .toThrow("Linear: unknown option bais (known: bias)");
     expect(() => new nn.Flatten().forward(tensor([1, 2]))).toThrow(
       "Flatten: expected input [batch, ...] with at least 2 dims, got shape [2]");
+  });
+});
+
+describe("conv and pooling layers with PyTorch's options", () => {
+  it("forward the functional op with the layer's padding and stride", () => {
+    manualSeed(12);
+    const x = randn(2, 2, 7, 6);
+    const conv = new nn.Conv2d(2, 3, [3, 2], { padding: [1, 0], stride: 2 });
+    expect(conv.forward(x).toFlat())
+      .toEqual(nn.conv2d(x, conv.weight, conv.bias, { padding: [1, 0], stride: 2 }).toFlat());
+    expect(conv.forward(x).shape).toEqual([2, 3, 4, 3]);
+    expect(new nn.Conv1d(2, 1, 3, { padding: "same" }).forward(randn(1, 2, 5)).shape).toEqual([1, 1, 5]);
+    expect(new nn.MaxPool2d(3, { stride: 2, padding: 1 }).forward(x).toFlat())
+      .toEqual(nn.maxpool2d(x, 3, { stride: 2, padding: 1 }).toFlat());
+    expect(new nn.AvgPool2d([2, 3], { stride: 1 }).forward(x).shape).toEqual([2, 2, 6, 4]);
+  });
+
+  it("gradients wrt the input and every parameter match central differences", () => {
+    manualSeed(13);
+    checkModule(new nn.Conv2d(2, 2, 3, { padding: 1, stride: [2, 1] }), randn(1, 2, 5, 4));
+    checkModule(new nn.Conv1d(1, 2, 2, { padding: [2], stride: 3, bias: false }), randn(2, 1, 7));
+    checkModule(new nn.Sequential(new nn.AvgPool2d(2, { stride: 1, padding: 1 })), randn(1, 1, 3, 3));
+  });
+
+  it("print as PyTorch's (strings from test/golden/nn-train.json); the lecture's conv says padding=lecture", () => {
+    const repr = golden<Record<string, string>>("modules");
+    const cnn = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Conv2d(4, 8, [3, 5], { stride: 2, bias: false }), new nn.AvgPool2d(2), new nn.Flatten(),
+      new nn.Linear(32, 10));
+    expect(cnn.toString()).toBe(repr.cnn);
+    class Net extends nn.Module {
+      features = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2));
+      dropout = new nn.Dropout(0.25);
+      head = new nn.Linear(64, 10);
+      forward(x: Tensor): Tensor {
+        return this.head.forward(this.dropout.forward(new nn.Flatten().forward(this.features.forward(x))));
+      }
+    }
+    expect(new Net().toString()).toBe(repr.nested);
+    const options = new nn.Sequential(
+      new nn.Conv1d(2, 3, 5, { stride: 2, padding: 2 }), new nn.Conv1d(3, 3, 2, { padding: 0 }),
+      new nn.Conv2d(3, 6, 3, { padding: "same" }), new nn.Conv2d(6, 6, [2, 3], { padding: [1, 0] }),
+      new nn.MaxPool2d([2, 3], { stride: 1, padding: 1 }), new nn.AvgPool2d(3, { stride: [2, 1] }));
+    expect(options.toString()).toBe(repr["conv options"]);
+    expect(new nn.Conv2d(1, 4, [3, 3]).toString())
+      .toBe("Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=lecture)");
+    expect(new nn.Conv1d(1, 4, 3, { bias: false }).toString())
+      .toBe("Conv1d(1, 4, kernel_size=(3,), stride=(1,), padding=lecture, bias=False)");
   });
 });
 
@@ -205,7 +283,7 @@ describe("Sequential of layers", () => {
       new nn.LogSoftmax(1),
     );
     expect(net.namedParameters().map(([n]) => n)).toEqual([
-      "layers.0.weight", "layers.0.bias", "layers.4.weight", "layers.4.bias",
+      "0.weight", "0.bias", "4.weight", "4.bias",
     ]);
     checkModule(net, randn(2, 1, 4, 8));
   });

@@ -7,6 +7,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, manualSeed, nn, rand, randn, tensor } from "../src";
+import { expectError } from "./support/errors";
+import { GoldenCase, expectGolden, golden } from "./support/golden";
 import { breakTies, fcOptions, gradCheck, shapes, tensorOf } from "./support/gradcheck";
 
 type Rows = number[][];
@@ -90,7 +92,8 @@ describe("crossEntropy", () => {
 
   it("the bound CE >= log(2) * 1[prediction wrong] holds for every example", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom(0.1, 1, 5), (c, seed, scale) => {
+      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom(0.1, 1, 5),
+        (c, seed, scale) => {
         manualSeed(seed);
         const row = randn(1, c).mul(scale);
         const values = row.toFlat();
@@ -151,7 +154,8 @@ describe("hingeLoss", () => {
     const scores = randn(6, 4);
     const ys = [0, 1, 2, 3, 2, 1];
     const ref =
-      rows(scores).reduce((s, row, i) => s + Math.max(Math.max(...row.filter((_, k) => k !== ys[i])) - row[ys[i]] + 1, 0), 0) / 6;
+      rows(scores).reduce((s, row, i) =>
+        s + Math.max(Math.max(...row.filter((_, k) => k !== ys[i])) - row[ys[i]] + 1, 0), 0) / 6;
     expect(nn.hingeLoss(scores, ys).item()).toBeCloseTo(ref, 14);
   });
 
@@ -175,7 +179,8 @@ describe("binaryCrossEntropy", () => {
     // soft targets too, on a 2-D batch
     const p2 = [[0.3, 0.8], [0.5, 0.99]];
     const t2 = [[0.25, 1], [0.5, 0]];
-    const ref2 = -p2.flat().reduce((s, pi, i) => s + t2.flat()[i] * Math.log(pi) + (1 - t2.flat()[i]) * Math.log(1 - pi), 0) / 4;
+    const ref2 = -p2.flat().reduce((s, pi, i) =>
+      s + t2.flat()[i] * Math.log(pi) + (1 - t2.flat()[i]) * Math.log(1 - pi), 0) / 4;
     expect(nn.binaryCrossEntropy(tensor(p2), tensor(t2)).item()).toBeCloseTo(ref2, 14);
   });
 
@@ -200,7 +205,8 @@ describe("binaryCrossEntropy", () => {
     expect(() => nn.binaryCrossEntropy(tensor([0.5, 0.5]), tensor([[1, 0]]))).toThrow(
       /^binaryCrossEntropy: probabilities \[2\] and targets \[1,2\] must have the same shape/,
     );
-    expect(() => nn.binaryCrossEntropy(tensor([1.5]), tensor([1]))).toThrow(/^binaryCrossEntropy: probabilities must lie in \[0, 1\]/);
+    expect(() => nn.binaryCrossEntropy(tensor([1.5]), tensor([1])))
+      .toThrow(/^binaryCrossEntropy: probabilities must lie in \[0, 1\]/);
     expect(() => nn.binaryCrossEntropy(tensor([-0.1]), tensor([1]))).toThrow(MiniTorchError);
   });
 });
@@ -250,7 +256,8 @@ describe("entropy and KL divergence", () => {
 
   it("KL = 0 only if p = q: a different q gives a strictly positive value", () => {
     fc.assert(
-      fc.property(distribution(5), fc.integer({ min: 0, max: 4 }), fc.double({ min: 0.05, max: 0.5, noNaN: true }), (p, k, eps) => {
+      fc.property(distribution(5), fc.integer({ min: 0, max: 4 }), fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+        (p, k, eps) => {
         // move mass eps * p_j from every j != k to k: q != p
         const q = p.map((v, j) => (j === k ? v + eps * (1 - v) : v * (1 - eps)));
         expect(nn.klDivergence(tensor(p), tensor(q)).item()).toBeGreaterThan(0);
@@ -259,7 +266,7 @@ describe("entropy and KL divergence", () => {
     );
   });
 
-  it("KL(p || p) = 0 also when p has zero entries (0 log 0 = 0), and zero-probability outcomes of p add nothing", () => {
+  it("KL(p || p) = 0 also when p has zero entries (0 log 0 = 0); zero-probability outcomes of p add nothing", () => {
     const p = tensor([0, 0.5, 0, 0.5]);
     expect(nn.klDivergence(p, p).item() + 0).toBe(0);
     const rowsPQ = [[1, 0, 0], [0, 0.25, 0.75]];
@@ -289,7 +296,8 @@ describe("entropy and KL divergence", () => {
 
   it("rejects negative probabilities", () => {
     expect(() => nn.entropy(tensor([0.5, -0.1, 0.6]))).toThrow(/^entropy: expects probabilities \(>= 0\)/);
-    expect(() => nn.klDivergence(tensor([0.5, 0.5]), tensor([1.5, -0.5]))).toThrow(/^klDivergence: expects probabilities/);
+    expect(() => nn.klDivergence(tensor([0.5, 0.5]), tensor([1.5, -0.5])))
+      .toThrow(/^klDivergence: expects probabilities/);
   });
 });
 
@@ -320,7 +328,8 @@ describe("gradient checks of every loss wrt its scores / probabilities", () => {
   /** Scores [N, C] and N labels in range. */
   const batch = fc
     .record({ n: fc.integer({ min: 1, max: 5 }), c: fc.integer({ min: 2, max: 6 }) })
-    .chain(({ n, c }) => fc.tuple(tensorOf([n, c]), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })));
+    .chain(({ n, c }) =>
+      fc.tuple(tensorOf([n, c]), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })));
 
   it("crossEntropy and nllLoss", () => {
     fc.assert(
@@ -348,7 +357,8 @@ describe("gradient checks of every loss wrt its scores / probabilities", () => {
   it("binaryCrossEntropy wrt probabilities and targets", () => {
     fc.assert(
       fc.property(
-        shapes(3, 4).chain((shape) => fc.tuple(tensorOf(shape, { min: 0.02, max: 0.98 }), tensorOf(shape, { min: 0, max: 1 }))),
+        shapes(3, 4).chain((shape) =>
+          fc.tuple(tensorOf(shape, { min: 0.02, max: 0.98 }), tensorOf(shape, { min: 0, max: 1 }))),
         ([p, t]) => {
           gradCheck((a, b) => nn.binaryCrossEntropy(a, b), [p, t]);
         },
@@ -406,15 +416,19 @@ describe("label errors", () => {
 
   it("a wrong number of labels (or labels that are not 1-D) names both shapes", () => {
     for (const [name, loss] of losses) {
-      expect(() => loss(scores, [0, 1, 2])).toThrow(`${name}: expected 2 labels (one per row of scores [2,3]), got labels of shape [3]`);
-      expect(() => loss(scores, tensor([[0], [1]]))).toThrow(`${name}: expected 2 labels (one per row of scores [2,3]), got labels of shape [2,1]`);
+      expect(() => loss(scores, [0, 1, 2]))
+        .toThrow(`${name}: expected 2 labels (one per row of scores [2,3]), got labels of shape [3]`);
+      expect(() => loss(scores, tensor([[0], [1]])))
+        .toThrow(`${name}: expected 2 labels (one per row of scores [2,3]), got labels of shape [2,1]`);
     }
   });
 
   it("scores that are not 2-D", () => {
     for (const [name, loss] of losses) {
-      expect(() => loss(tensor([0.1, 0.9]), [1])).toThrow(`${name}: scores must be 2-D [batch, classes], got shape [2]`);
-      expect(() => loss(rand(2, 3, 4), [1, 0])).toThrow(`${name}: scores must be 2-D [batch, classes], got shape [2,3,4]`);
+      expect(() => loss(tensor([0.1, 0.9]), [1]))
+        .toThrow(`${name}: scores must be 2-D [batch, classes], got shape [2]`);
+      expect(() => loss(rand(2, 3, 4), [1, 0]))
+        .toThrow(`${name}: scores must be 2-D [batch, classes], got shape [2,3,4]`);
     }
   });
 });
@@ -426,5 +440,151 @@ describe("nllLoss with impossible classes", () => {
     expect(Math.abs(loss.item())).toBe(0);
     loss.backward();
     expect(logProbs.grad?.toFlat().map((g) => g + 0)).toEqual([0, -1]); // + 0 folds -0 into 0
+  });
+});
+
+interface GoldenLoss extends GoldenCase {
+  labels?: number[];
+}
+
+describe("every loss and reduction against PyTorch (test/golden/nn-train.json)", () => {
+  const cases = golden<Record<string, GoldenLoss>>("losses");
+  type Loss = (inputs: Tensor[], labels: number[], options: nn.LossOptions) => Tensor;
+  const losses: Record<string, Loss> = {
+    crossEntropy: ([s], ys, o) => nn.crossEntropy(s, ys, o),
+    nllLoss: ([s], ys, o) => nn.nllLoss(s, ys, o),
+    hingeLoss: ([s], ys, o) => nn.hingeLoss(s, ys, o),
+    mseLoss: ([a, b], _, o) => nn.mseLoss(a, b, o),
+    binaryCrossEntropy: ([a, b], _, o) => nn.binaryCrossEntropy(a, b, o),
+    binaryCrossEntropyWithLogits: ([a, b], _, o) => nn.binaryCrossEntropyWithLogits(a, b, o),
+    entropy: ([p], _, o) => nn.entropy(p, -1, o),
+    klDivergence: ([p, q], _, o) => nn.klDivergence(p, q, -1, o),
+  };
+
+  it("covers every loss with each reduction", () => {
+    const names = Object.keys(cases);
+    for (const loss of Object.keys(losses))
+      for (const r of ["mean", "sum", "none"]) expect(names).toContain(`${loss}/${r}`);
+  });
+
+  for (const [name, c] of Object.entries(cases)) {
+    it(`${name}: value and gradients`, () => {
+      const parts = name.split("/");
+      const reduction = parts[parts.length - 1] as nn.Reduction;
+      // at p = 0 or 1 PyTorch divides by its EPSILON 1e-12 stored as a float32 (9.99999996e-13): 4e-9 apart
+      const gradRtol = name.includes("edges") ? 1e-8 : 1e-12;
+      expectGolden(c, (...inputs) => losses[parts[0]](inputs, c.labels ?? [], { reduction }), { gradRtol });
+    });
+  }
+});
+
+describe("reduction", () => {
+  const scores = tensor([[1, 2, 3], [0, -1, 4]]);
+
+  it("none keeps one loss per example; sum and mean reduce them", () => {
+    const none = nn.crossEntropy(scores, [2, 0], { reduction: "none" });
+    expect(none.shape).toEqual([2]);
+    const [a, b] = none.toFlat();
+    expect(nn.crossEntropy(scores, [2, 0], { reduction: "sum" }).item()).toBeCloseTo(a + b, 14);
+    expect(nn.crossEntropy(scores, [2, 0]).item()).toBeCloseTo((a + b) / 2, 14);
+    expect(nn.mseLoss(scores, scores.mul(0), { reduction: "none" }).shape).toEqual([2, 3]);
+    expect(nn.entropy(tensor([[0.5, 0.5], [1, 0]])).shape).toEqual([2]); // information measures default to "none"
+  });
+
+  it("an unknown reduction or option is an error naming the op and what came", () => {
+    const t = tensor([0.5, 0.5]);
+    const calls: [string, (o: unknown) => unknown][] = [
+      ["crossEntropy", (o) => nn.crossEntropy(scores, [2, 0], o as nn.LossOptions)],
+      ["nllLoss", (o) => nn.nllLoss(scores, [2, 0], o as nn.LossOptions)],
+      ["hingeLoss", (o) => nn.hingeLoss(scores, [2, 0], o as nn.LossOptions)],
+      ["mseLoss", (o) => nn.mseLoss(t, t, o as nn.LossOptions)],
+      ["binaryCrossEntropy", (o) => nn.binaryCrossEntropy(t, t, o as nn.LossOptions)],
+      ["binaryCrossEntropyWithLogits", (o) => nn.binaryCrossEntropyWithLogits(t, t, o as nn.LossOptions)],
+      ["entropy", (o) => nn.entropy(t, -1, o as nn.LossOptions)],
+      ["klDivergence", (o) => nn.klDivergence(t, t, -1, o as nn.LossOptions)],
+    ];
+    for (const [name, call] of calls) {
+      expectError(() => call({ reduction: "avg" }),
+        `${name}: reduction must be "mean", "sum" or "none", got a string "avg"`);
+      expectError(() => call({ reduction: "batchmean" }), `${name}: reduction`, "batchmean");
+      expectError(() => call({ reduce: "sum" }), `${name}: unknown option reduce (known: reduction)`);
+      expectError(() => call("sum"), `${name}: options must be an object`, `a string "sum"`);
+    }
+  });
+});
+
+describe("mseLoss and binaryCrossEntropyWithLogits", () => {
+  it("mseLoss is mean((x - y)^2)", () => {
+    expect(nn.mseLoss(tensor([1, 2, 3]), tensor([1, 0, 6])).item()).toBeCloseTo((0 + 4 + 9) / 3, 14);
+  });
+
+  it("BCE with logits equals BCE of the sigmoid where that is exact, and stays exact where it is not", () => {
+    const x = tensor([-3, -0.5, 0, 2]);
+    const t = tensor([0, 1, 0.25, 1]);
+    expect(nn.binaryCrossEntropyWithLogits(x, t).item()).toBeCloseTo(nn.binaryCrossEntropy(x.sigmoid(), t).item(), 13);
+    // sigmoid(40) rounds to 1 and BCE clamps log(0) at -100; from the logit the loss is exactly 40
+    expect(nn.binaryCrossEntropy(tensor([40]).sigmoid(), tensor([0])).item()).toBe(100);
+    expect(nn.binaryCrossEntropyWithLogits(tensor([40]), tensor([0])).item()).toBe(40);
+    const huge = tensor([-1e308, 1e308], { requiresGrad: true });
+    const loss = nn.binaryCrossEntropyWithLogits(huge, tensor([1, 0]), { reduction: "sum" });
+    expect(loss.item()).toBe(Infinity); // 1e308 + 1e308 overflows, as in PyTorch; never NaN
+    loss.backward();
+    expect(huge.grad?.toFlat()).toEqual([-1, 1]);
+  });
+
+  it("gradients wrt both arguments match central differences, over random shapes and values", () => {
+    fc.assert(
+      fc.property(
+        shapes(3, 4).chain((s) =>
+          fc.tuple(tensorOf(s), tensorOf(s, { min: -8, max: 8 }), tensorOf(s, { min: 0, max: 1 }))),
+        ([a, logits, t]) => {
+          for (const reduction of ["mean", "sum", "none"] as const) {
+            gradCheck((x, y) => nn.mseLoss(x, y, { reduction }), [a, t]);
+            gradCheck((x, y) => nn.binaryCrossEntropyWithLogits(x, y, { reduction }), [logits, t]);
+          }
+        }),
+      fcOptions(30, 705),
+    );
+  });
+
+  it("the reductions of the other losses are gradient-checked too", () => {
+    fc.assert(
+      fc.property(
+        fc.record({ n: fc.integer({ min: 1, max: 4 }), c: fc.integer({ min: 2, max: 5 }) }).chain(({ n, c }) =>
+          fc.tuple(tensorOf([n, c]), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n }),
+            tensorOf([n, c], { min: 0.05, max: 0.95 }), tensorOf([n, c], { min: 0.05, max: 1 }))),
+        ([s, ys, p, q]) => {
+          for (const reduction of ["sum", "none"] as const) {
+            gradCheck((x) => nn.crossEntropy(x, ys, { reduction }), [s]);
+            gradCheck((x) => nn.nllLoss(x, ys, { reduction }), [s]);
+            gradCheck((x, y) => nn.binaryCrossEntropy(x, y, { reduction }), [p, p.mul(0.5)]);
+            gradCheck((x, y) => nn.klDivergence(x, y, 1, { reduction }), [q, p]);
+            gradCheck((x) => nn.entropy(x, 0, { reduction: reduction === "sum" ? "mean" : reduction }), [q]);
+          }
+        }),
+      fcOptions(20, 706),
+    );
+  });
+});
+
+describe("bad input to losses", () => {
+  it("a plain array where a Tensor is required names the op, the argument and what came", () => {
+    expectError(() => nn.crossEntropy([[1, 2]] as unknown as Tensor, [0]),
+      "crossEntropy: expected a Tensor for scores, got an array [[...]]; wrap it with tensor([...])");
+    expectError(() => nn.mseLoss(tensor([1]), [1] as unknown as Tensor),
+      "mseLoss: expected a Tensor for target, got an array [1]");
+    expectError(() => nn.binaryCrossEntropyWithLogits(0.5 as unknown as Tensor, tensor([1])),
+      "binaryCrossEntropyWithLogits: expected a Tensor for logits, got the number 0.5");
+    expectError(() => nn.klDivergence(tensor([1]), undefined as unknown as Tensor),
+      "klDivergence: expected a Tensor for q, got undefined");
+    expectError(() => nn.nllLoss(tensor([[0, 0]]), 1 as unknown as number[]),
+      "nllLoss: labels must be a Tensor or an array of class indices, got the number 1");
+  });
+
+  it("elementwise losses do not broadcast: different shapes are an error naming both", () => {
+    expectError(() => nn.mseLoss(tensor([[1, 2]]), tensor([1, 2])),
+      "mseLoss: input [1,2] and target [2] must have the same shape");
+    expectError(() => nn.binaryCrossEntropyWithLogits(tensor([1, 2]), tensor([1])),
+      "binaryCrossEntropyWithLogits: logits [2] and targets [1] must have the same shape");
   });
 });

@@ -3,8 +3,14 @@
  * (the lecture's TwoLayerNet and MultiLayerNet), named by path; train()/eval() really switch every
  * descendant (minitorch's eval mode was silently never on); zeroGrad clears what backward accumulated.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { inspect } from "util";
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, Tensor, manualSeed, nn, ones, tensor } from "../src";
+import { MiniTorchError, Tensor, load, manualSeed, nn, ones, save, tensor } from "../src";
+import { expectError } from "./support/errors";
+import { golden } from "./support/golden";
 
 /** The lecture's TwoLayerNet, ported line by line. */
 class TwoLayerNet extends nn.Module {
@@ -43,12 +49,18 @@ class MultiLayerNet extends nn.Module {
 
   forward(x: Tensor): Tensor {
     let out = x;
-    this.linearLayers.forEach((layer, i) => (out = this.dropout.forward(this.activations[i].forward(layer.forward(out)))));
+    this.linearLayers.forEach((layer, i) =>
+      (out = this.dropout.forward(this.activations[i].forward(layer.forward(out)))));
     return this.finalLinear.forward(out);
   }
 }
 
 describe("Parameter", () => {
+  it("requires a Tensor, saying how to make one", () => {
+    expectError(() => new nn.Parameter([1, 2] as unknown as Tensor),
+      "Parameter: expected a Tensor for data, got an array [1, 2]; wrap it with tensor([...])");
+  });
+
   it("is a leaf that requires grad and shares the wrapped tensor's storage", () => {
     const t = tensor([[1, 2], [3, 4]]);
     const p = new nn.Parameter(t);
@@ -119,11 +131,11 @@ describe("Module discovery", () => {
     expect(w.namedParameters().map(([n]) => n)).toEqual([
       "scale",
       "inner.linear1.weight", "inner.linear1.bias", "inner.linear2.weight", "inner.linear2.bias",
-      "head.layers.0.weight", "head.layers.0.bias", "head.layers.2.weight", "head.layers.2.bias",
+      "head.0.weight", "head.0.bias", "head.2.weight", "head.2.bias",
     ]);
     expect(w.namedModules().map(([n]) => n)).toEqual([
       "", "inner", "inner.activation1", "inner.activation2", "inner.softmax", "inner.linear1", "inner.linear2",
-      "head", "head.layers.0", "head.layers.1", "head.layers.2",
+      "head", "head.0", "head.1", "head.2",
     ]);
     expect(w.modules()[0]).toBe(w);
     expect(w.forward(tensor([[0.5, -1]])).shape).toEqual([1, 1]);
@@ -235,6 +247,157 @@ describe("Sequential", () => {
 
   it("rejects an argument that is not a Module", () => {
     expect(() => new nn.Sequential(new nn.ReLU(), (() => 1) as unknown as nn.Module)).toThrow(
-      new MiniTorchError("Sequential: argument 1 is not a Module (got function); pass layers such as new nn.Linear(2, 8)"));
+      new MiniTorchError(
+        "Sequential: argument 1 is not a Module (got a function); pass layers such as new nn.Linear(2, 8)"));
+  });
+});
+
+describe("printing as PyTorch (strings from test/golden/nn-train.json)", () => {
+  const repr = golden<Record<string, string>>("modules");
+
+  class LectureTwoLayerNet extends nn.Module {
+    linear1 = new nn.Linear(2, 8);
+    activation1 = new nn.ReLU();
+    linear2 = new nn.Linear(8, 3);
+    softmax = new nn.Softmax(-1);
+    forward(x: Tensor): Tensor {
+      return this.softmax.forward(this.linear2.forward(this.activation1.forward(this.linear1.forward(x))));
+    }
+  }
+  Object.defineProperty(LectureTwoLayerNet, "name", { value: "TwoLayerNet" });
+
+  const built: Record<string, () => nn.Module> = {
+    mlp: () => new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU()),
+    "linear no bias": () => new nn.Linear(4, 2, { bias: false }),
+    activations: () => new nn.Sequential(new nn.Sigmoid(), new nn.Tanh(), new nn.GELU(), new nn.Softplus(),
+      new nn.Softmax(1), new nn.LogSoftmax(-1), new nn.Flatten(), new nn.Dropout(), new nn.Dropout(0)),
+    "two layer net": () => new LectureTwoLayerNet(),
+    "empty sequential": () => new nn.Sequential(),
+  };
+
+  for (const [name, make] of Object.entries(built)) {
+    it(`${name}: toString, console.log (util.inspect) and String() all print PyTorch's repr`, () => {
+      const m = make();
+      expect(m.toString()).toBe(repr[name]);
+      expect(inspect(m)).toBe(repr[name]);
+      expect(`${m}`).toBe(repr[name]);
+    });
+  }
+
+  it("Parameters print as 'Parameter containing:' and the tensor", () => {
+    expect(new nn.Parameter(tensor([1, 2])).toString()).toBe(repr["parameter 1-D"]);
+    const p = new nn.Parameter(tensor([[0.5, -1.25], [3, 4]]));
+    expect(inspect(p)).toBe(repr["parameter 2-D"]);
+  });
+
+  it("a cycle prints as Name(...) instead of recursing forever", () => {
+    class Loop extends nn.Module {
+      self: nn.Module | null = null;
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    const m = new Loop();
+    m.self = m;
+    expect(m.toString()).toBe("Loop(\n  (self): Loop(...)\n)");
+  });
+});
+
+describe("stateDict and loadStateDict", () => {
+  const mlp = () => new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.Linear(3, 1));
+
+  it("keys are PyTorch's (0.weight, 0.bias, 2.weight, ...); values share the parameters' storage", () => {
+    const m = mlp();
+    const sd = m.stateDict();
+    expect(Object.keys(sd)).toEqual(["0.weight", "0.bias", "2.weight", "2.bias"]);
+    expect(sd["0.weight"].shape).toEqual([3, 2]);
+    expect(sd["0.weight"].storage).toBe(m.parameters()[0].storage);
+    expect(sd["0.weight"].requiresGrad).toBe(false);
+  });
+
+  it("loads in place: same values, same Parameter objects (an optimizer built earlier keeps working)", () => {
+    manualSeed(1);
+    const [a, b] = [mlp(), mlp()];
+    const params = b.parameters();
+    const result = b.loadStateDict(a.stateDict());
+    expect(result).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(b.parameters()).toEqual(params);
+    b.parameters().forEach((p, i) => {
+      expect(p).toBe(params[i]);
+      expect(p.toFlat()).toEqual(a.parameters()[i].toFlat());
+    });
+  });
+
+  it("a shape mismatch, a missing or an unexpected key is an error that names them all and changes nothing", () => {
+    manualSeed(2);
+    const m = mlp();
+    const before = m.parameters().map((p) => p.toFlat());
+    const good = mlp().stateDict();
+    const wrongShape = { ...good, "2.weight": ones(1, 4) };
+    expectError(() => m.loadStateDict(wrongShape),
+      `loadStateDict: cannot load into Sequential: size mismatch for "2.weight": the state dict has shape [1,4], ` +
+        "the model [1,3]. No parameter was changed");
+    const { "0.bias": _dropped, ...missing } = good;
+    expectError(() => m.loadStateDict({ ...missing, "3.weight": ones(1) }),
+      `missing key(s) "0.bias"; unexpected key(s) "3.weight"`);
+    expect(m.parameters().map((p) => p.toFlat())).toEqual(before);
+    // strict: false loads the common keys and reports the rest
+    const result = m.loadStateDict({ ...missing, extra: ones(1) }, { strict: false });
+    expect(result).toEqual({ missingKeys: ["0.bias"], unexpectedKeys: ["extra"] });
+    expect(m.parameters()[0].toFlat()).toEqual(good["0.weight"].toFlat());
+    expect(m.parameters()[1].toFlat()).toEqual(before[1]);
+  });
+
+  it("rejects what is not a state dict, and unknown options", () => {
+    const m = mlp();
+    expectError(() => m.loadStateDict(mlp() as unknown as nn.StateDict),
+      "loadStateDict: expected a state dict, got the model (a Sequential); pass model.stateDict()");
+    expectError(() => m.loadStateDict([] as unknown as nn.StateDict),
+      "loadStateDict: expected a state dict", "got an array []");
+    expectError(() => m.loadStateDict({ "0.weight": [[1, 2]] } as unknown as nn.StateDict),
+      `entry "0.weight" of the state dict is an array [[...]], not a Tensor`);
+    expectError(() => m.loadStateDict(m.stateDict(), { strcit: false } as nn.LoadStateDictOptions),
+      "loadStateDict: unknown option strcit (known: strict)");
+  });
+});
+
+describe("save and load through a JSON file", () => {
+  it("round-trips every value exactly (NaN and infinities included) and loads into a fresh model", () => {
+    manualSeed(3);
+    const dir = mkdtempSync(join(tmpdir(), "minitorch-state-"));
+    const path = join(dir, "model.json");
+    const model = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 2));
+    save(model.stateDict(), path);
+    const loaded = load(path);
+    expect(Object.keys(loaded)).toEqual(Object.keys(model.stateDict()));
+    const fresh = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 2));
+    fresh.loadStateDict(loaded);
+    const x = tensor([[0.1, -2, 3]]);
+    expect(fresh.forward(x).toFlat()).toEqual(model.forward(x).toFlat());
+    // the file is a snapshot: later training does not change it
+    model.parameters()[0].storage.fill(0);
+    expect(load(path)["0.weight"].toFlat()).toEqual(loaded["0.weight"].toFlat());
+
+    const odd = { w: tensor([[Number.NaN, Infinity], [-Infinity, -0.1]]), scalar: tensor(2.5) };
+    save(odd, path);
+    const back = load(path);
+    expect(back.w.toFlat()).toEqual([Number.NaN, Infinity, -Infinity, -0.1]);
+    expect(back.scalar.shape).toEqual([]);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("errors name the op and the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "minitorch-state-"));
+    expectError(() => load(join(dir, "missing.json")), "load: ENOENT");
+    writeFileSync(join(dir, "bad.json"), "{ not json");
+    expectError(() => load(join(dir, "bad.json")), "load:", "bad.json is not JSON");
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ a: 1 }));
+    expectError(() => load(join(dir, "other.json")), "is not a saved state dict");
+    const model = new nn.Linear(2, 2);
+    expectError(() => save(model as unknown as nn.StateDict, join(dir, "m.json")),
+      "save: expected a state dict, got the model (a Linear); pass model.stateDict()");
+    expectError(() => save(model.stateDict(), 3 as unknown as string),
+      "save: path must be a file name, got the number 3");
+    rmSync(dir, { recursive: true });
   });
 });

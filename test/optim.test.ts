@@ -4,7 +4,8 @@
  * quadratic; argument errors.
  */
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, Tensor, nn, optim, tensor } from "../src";
+import { MiniTorchError, Tensor, TensorData, nn, optim, tensor } from "../src";
+import { expectError } from "./support/errors";
 
 /** A parameter and a loss whose gradient we know: L = sum(c * p^2) / 2 has dL/dp = c * p. */
 function quadratic(values: number[], c: number[]) {
@@ -142,17 +143,22 @@ describe("errors", () => {
   const p = () => new nn.Parameter(tensor([1]));
 
   it("reject bad hyperparameters, naming the optimizer and the argument", () => {
-    expect(() => new optim.SGD([p()], { lr: -1 })).toThrow(new MiniTorchError("SGD: lr must be a finite number >= 0, got -1"));
-    expect(() => new optim.SGD([p()], { lr: 0.1, momentum: -0.5 })).toThrow("SGD: momentum must be a finite number >= 0, got -0.5");
-    expect(() => new optim.SGD([p()], {} as optim.SGDOptions)).toThrow("SGD: lr must be a finite number >= 0, got undefined");
-    expect(() => new optim.Adam([p()], { betas: [0.9, 1] })).toThrow("Adam: betas[1] must be in [0, 1), got 1");
+    expect(() => new optim.SGD([p()], { lr: -1 }))
+      .toThrow(new MiniTorchError("SGD: lr must be a finite number >= 0, got the number -1"));
+    expect(() => new optim.SGD([p()], { lr: 0.1, momentum: -0.5 }))
+      .toThrow("SGD: momentum must be a finite number >= 0, got the number -0.5");
+    expect(() => new optim.SGD([p()], {} as optim.SGDOptions))
+      .toThrow("SGD: lr must be a finite number >= 0, got undefined");
+    expect(() => new optim.Adam([p()], { betas: [0.9, 1] }))
+      .toThrow("Adam: betas[1] must be in [0, 1), got the number 1");
     expect(() => new optim.Adam([p()], { eps: NaN })).toThrow("Adam: eps must be a finite number >= 0, got NaN");
   });
 
   it("reject empty, non-leaf, no-grad and repeated parameters", () => {
     expect(() => new optim.SGD([], { lr: 1 })).toThrow("SGD: got an empty parameter list");
     expect(() => new optim.Adam([tensor([1])])).toThrow(
-      "Adam: parameter 0 must be a leaf tensor that requires grad (an nn.Parameter, or tensor(..., { requiresGrad: true }))");
+      "Adam: parameter 0 must be a leaf tensor that requires grad " +
+        "(an nn.Parameter, or tensor(..., { requiresGrad: true }))");
     expect(() => new optim.SGD([p().mul(2)], { lr: 1 })).toThrow("SGD: parameter 0 must be a leaf tensor");
     const q = p();
     expect(() => new optim.SGD([q, q], { lr: 1 })).toThrow("SGD: parameter 1 appears more than once in the list");
@@ -162,6 +168,95 @@ describe("errors", () => {
     const q = p();
     const opt = new optim.SGD([q], { lr: 1 });
     q.grad = tensor([1, 2]);
-    expect(() => opt.step()).toThrow("SGD: gradient of shape [2] does not match parameter 0 of shape [1]");
+    expect(() => opt.step())
+      .toThrow("SGD: gradient of shape [2] does not match parameter 0 of shape [1]; no parameter was changed");
+  });
+
+  it("reject unknown options, a string lr, bad betas, and a model passed instead of its parameters", () => {
+    expectError(() => new optim.SGD([p()], { lr: 0.1, momentun: 0.9 } as optim.SGDOptions),
+      "SGD: unknown option momentun (known: lr, momentum, weightDecay)");
+    expectError(() => new optim.Adam([p()], { learningRate: 0.1 } as optim.AdamOptions),
+      "Adam: unknown option learningRate");
+    expectError(() => new optim.SGD([p()], { lr: "0.1" as unknown as number }),
+      `SGD: lr must be a finite number >= 0, got a string "0.1"`);
+    expectError(() => new optim.SGD([p()], undefined as unknown as optim.SGDOptions),
+      "SGD: options { lr } are required");
+    expectError(() => new optim.Adam([p()], { betas: 0.9 as unknown as [number, number] }),
+      "Adam: betas must be two numbers [b1, b2], got the number 0.9");
+    const model = new nn.Linear(2, 1);
+    expectError(() => new optim.SGD(model as unknown as Tensor[], { lr: 1 }),
+      "SGD: expected the model's parameters, got a Linear; pass model.parameters()");
+    expectError(() => new optim.Adam(3 as unknown as Tensor[]),
+      "Adam: expected an iterable of parameters such as model.parameters(), got the number 3");
+    expectError(() => new optim.SGD([[1, 2]] as unknown as Tensor[], { lr: 1 }),
+      "SGD: parameter 0 must be a leaf tensor", "got an array [1, 2]");
+  });
+});
+
+describe("step checks every gradient before it changes any parameter", () => {
+  const setup = () => {
+    const [a, b] = [new nn.Parameter(tensor([1, 2])), new nn.Parameter(tensor([[3], [4]]))];
+    return { a, b, before: [a.toFlat(), b.toFlat()] };
+  };
+
+  it("a bad second gradient (shape or a non-finite value) leaves the first parameter unchanged", () => {
+    const makers = [
+      (ps: Tensor[]) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9 }),
+      (ps: Tensor[]) => new optim.Adam(ps),
+    ];
+    for (const make of makers) {
+      for (const bad of [tensor([1, 2]), tensor([[1], [Number.NaN]]), tensor([[Infinity], [0]])]) {
+        const { a, b, before } = setup();
+        const opt = make([a, b]);
+        a.grad = tensor([0.5, 0.5]);
+        b.grad = bad;
+        expect(() => opt.step()).toThrow(MiniTorchError);
+        expect([a.toFlat(), b.toFlat()]).toEqual(before);
+        // and the optimizer's state was not advanced: a good step afterwards is an ordinary first step
+        b.grad = tensor([[0.5], [0.5]]);
+        opt.step();
+        const fresh = setup();
+        const ref = make([fresh.a, fresh.b]);
+        fresh.a.grad = tensor([0.5, 0.5]);
+        fresh.b.grad = tensor([[0.5], [0.5]]);
+        ref.step();
+        expect([a.toFlat(), b.toFlat()]).toEqual([fresh.a.toFlat(), fresh.b.toFlat()]);
+      }
+    }
+  });
+
+  it("the error names the optimizer, the parameter and the value", () => {
+    const { a, b } = setup();
+    const opt = new optim.SGD([a, b], { lr: 1 });
+    a.grad = tensor([0, 0]);
+    b.grad = tensor([[1], [Number.NaN]]);
+    expectError(() => opt.step(),
+      "SGD: gradient of parameter 1 (shape [2,1]) holds NaN at flat index 1; no parameter was changed");
+  });
+});
+
+describe("parameters that are views with a storage offset", () => {
+  it("update their own elements, not the storage's first ones", () => {
+    const storage = Float64Array.of(9, 1, 2);
+    const p = new nn.Parameter(new Tensor(new TensorData(storage, [2], [1], 1))); // elements 1 and 2
+    const opt = new optim.SGD([p], { lr: 1 });
+    p.grad = tensor([0.5, 0.25]);
+    opt.step();
+    expect([...storage]).toEqual([9, 0.5, 1.75]);
+  });
+});
+
+describe("lr is settable", () => {
+  it("a new lr applies from the next step, and is validated", () => {
+    const { p, loss } = quadratic([1], [1]);
+    const opt = new optim.SGD([p], { lr: 0.1 });
+    opt.lr = 0.5;
+    expect(opt.lr).toBe(0.5);
+    run(opt, loss, p, 1);
+    expect(p.toFlat()[0]).toBeCloseTo(0.5, 15); // 1 - 0.5 * 1
+    expectError(() => (opt.lr = -0.1), "SGD: lr must be a finite number >= 0, got the number -0.1");
+    expectError(() => (opt.lr = Number.NaN), "SGD: lr must be a finite number >= 0, got NaN");
+    expect(opt.lr).toBe(0.5);
+    expect(new optim.Adam([p]).lr).toBe(1e-3);
   });
 });

@@ -4,7 +4,9 @@ import { createRequire } from "module";
 import { tmpdir } from "os";
 import { join } from "path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { plotlySource } from "../src/plot/plotly-source";
+import { existsSync } from "fs";
+import { PLOTLY_FILE, PLOTLY_STATIC_PATH, plotlySource } from "../src/plot/plotly-source";
+import { plotlyStaticDir } from "../scripts/lib/lab";
 
 type Plot = typeof import("../src/plot");
 interface Sent {
@@ -59,6 +61,17 @@ describe("bundle", () => {
     expect(html.length).toBeGreaterThan(4_000_000);
     expect(html.includes("if (!window.Plotly) {\n/**\n* plotly.js v")).toBe(true);
     expect(/<script[^>]*\ssrc=/i.test(html)).toBe(false); // nothing is fetched
+  });
+
+  test("without plotly.js, the HTML asks the Jupyter server serving the page for the file npm run lab serves", async () => {
+    const plot = await freshPlot();
+    const html = plot.bundle(plot.bar([1, 2]), { plotly: false })["text/html"];
+    expect(html).toContain(`"plotlyPath":"${PLOTLY_STATIC_PATH}"`);
+    expect(html).toContain("jupyter-config-data"); // where JupyterLab keeps the server's base URL
+    expect(html).toContain("data-base-url"); // where the classic Notebook keeps it
+    // the servers npm run lab starts add plotlyStaticDir() to their static paths: the file is there
+    expect(PLOTLY_STATIC_PATH).toBe(`static/${PLOTLY_FILE}`);
+    expect(existsSync(join(plotlyStaticDir(), PLOTLY_FILE))).toBe(true);
   });
 
   test("the inlined plotly.js cannot end its script element early", () => {

@@ -86,8 +86,13 @@ describe("line, functions, curves", () => {
   test("curves counts steps from 1 and puts the named series on the right axis", () => {
     const fig = plot.curves({ loss: [0.9, 0.5], accuracy: [0.5, 0.8] }, { right: ["accuracy"] });
     expect(traces(fig).map((t) => [t.x, t.yaxis])).toEqual([[[1, 2], "y"], [[1, 2], "y2"]]);
-    expect(fig.layout.yaxis2?.overlaying).toBe("y");
+    expect(fig.layout.yaxis2).toMatchObject({ overlaying: "y", tickmode: "auto", showgrid: false });
+    expect(fig.layout.yaxis2?.range).toBeUndefined();
     expect(fig.layout.xaxis?.title?.text).toBe("epoch");
+    const fixed = plot.curves({ loss: [1], accuracy: [0.5] }, { right: ["accuracy"], rightRange: [0, 1] });
+    expect(fixed.layout.yaxis2?.range).toEqual([0, 1]);
+    expect(() => plot.curves({ loss: [1], accuracy: [0.5] }, { right: ["accuracy"], rightRange: [1, 0] }))
+      .toThrow("plot.curves: rightRange must be [lo, hi] with lo < hi, got [1, 0]");
     expect(() => plot.curves({ loss: [1] }, { right: ["acc"] })).toThrow('plot.curves: right names series ["acc"] that are not plotted');
   });
 
@@ -185,6 +190,11 @@ describe("scatter", () => {
   test("one trace per class, coloured by the class index", () => {
     const fig = plot.scatter({ points, labels });
     expect(traces(fig).map((t) => [t.name, t.x, t.y])).toEqual([["class 0", [0, 1], [0, 0]], ["class 1", [0, 1], [1, 1]]]);
+  });
+
+  test("classNames names the legend entries; unnamed labels keep `class k`", () => {
+    const fig = plot.scatter({ points, labels: [0, 1, 2, 2] }, { classNames: { 0: "correct", 1: EVIL } });
+    expect(traces(fig).map((t) => t.name)).toEqual(["correct", escapeText(EVIL), "class 2"]);
   });
 
   test("the boundary is evaluated once on a grid around the points and drawn at the threshold", () => {

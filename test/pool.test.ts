@@ -5,6 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+import { expectError } from "./support/errors";
+import { GoldenCase, expectGolden, golden } from "./support/golden";
 import { breakTies, fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
 
 function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
@@ -75,7 +77,8 @@ describe("tile", () => {
     const y = x.contiguous().view(5, 2, 10).sum(1);
     expect(y.shape).toEqual([5, 10]);
     const flat = x.toFlat();
-    const expected = Array.from({ length: 5 }, (_, i) => Array.from({ length: 10 }, (_, j) => flat[2 * i * 10 + j] + flat[(2 * i + 1) * 10 + j]));
+    const expected = Array.from({ length: 5 }, (_, i) =>
+      Array.from({ length: 10 }, (_, j) => flat[2 * i * 10 + j] + flat[(2 * i + 1) * 10 + j]));
     expect(y.toArray()).toEqual(expected);
   });
 });
@@ -205,7 +208,68 @@ describe("pooling errors", () => {
   });
 
   it("a kernel that is not two positive integers", () => {
-    expect(() => nn.avgpool2d(randn(1, 1, 4, 4), [0, 2])).toThrow(/^avgpool2d: kernel must be two positive integers/);
-    expect(() => nn.maxpool2d(randn(1, 1, 4, 4), [2, 1.5])).toThrow(/^maxpool2d: kernel must be two positive integers/);
+    expect(() => nn.avgpool2d(randn(1, 1, 4, 4), [0, 2])).toThrow(/^avgpool2d: kernel must be an integer >= 1 or two/);
+    expect(() => nn.maxpool2d(randn(1, 1, 4, 4), [2, 1.5]))
+      .toThrow(/^maxpool2d: kernel must be an integer >= 1 or two/);
+  });
+
+  it("PyTorch's options: bad stride or padding, padding over half the kernel, a window larger than the image", () => {
+    const x = randn(1, 1, 4, 4);
+    expectError(() => nn.maxpool2d(x, 2, { stride: 0 }),
+      "maxpool2d: stride must be an integer >= 1 or two of them [h, w], got the number 0");
+    expectError(() => nn.avgpool2d(x, 2, { padding: [1, -1] }),
+      "avgpool2d: padding must be an integer >= 0 or two of them");
+    expectError(() => nn.avgpool2d(x, 2, { padding: 2 }),
+      "avgpool2d: padding [2,2] must be at most half the kernel [2,2], as in PyTorch");
+    expectError(() => nn.maxpool2d(x, [5, 1], { stride: 1 }),
+      "maxpool2d: kernel [5,1] is larger than the padded input 4x4 (input [1,1,4,4])");
+    expectError(() => nn.maxpool2d(x, 2, { strides: 1 } as nn.PoolOptions),
+      "maxpool2d: unknown option strides (known: stride, padding)");
+    expectError(() => nn.avgpool2d([[1]] as unknown as Tensor, 2),
+      "avgpool2d: expected a Tensor for input, got an array [[...]]");
+  });
+});
+
+interface GoldenPool extends GoldenCase {
+  op: string;
+  kernel: nn.Kernel2d;
+  options: nn.PoolOptions;
+}
+
+describe("PyTorch's pooling: stride and padding (golden values from test/golden/nn-train.json)", () => {
+  const cases = golden<GoldenPool[]>("conv").filter((c) => c.op.endsWith("pool2d"));
+  for (const backend of ["fast", "reference"])
+    for (const c of cases) {
+      it(`${backend}: ${c.op}(x, ${JSON.stringify(c.kernel)}, ${JSON.stringify(c.options)})`, () => {
+        const pool = c.op === "maxpool2d" ? nn.maxpool2d : nn.avgpool2d;
+        expectGolden(c, (x) => pool(x, c.kernel, c.options), { atol: 1e-14, backend });
+      });
+    }
+
+  it("with stride = kernel and no padding they are the lecture's pooling wherever the kernel divides the image", () => {
+    manualSeed(31);
+    const x = randn(2, 3, 6, 8);
+    for (const k of [[2, 2], [3, 4], [1, 2], [6, 8]] as [number, number][]) {
+      expect(nn.maxpool2d(x, k, { stride: k }).toFlat()).toEqual(nn.maxpool2d(x, k).toFlat());
+      expectClose(nn.avgpool2d(x, k, { padding: 0 }).toFlat(), nn.avgpool2d(x, k).toFlat());
+    }
+    // where it does not divide, PyTorch's drops the rest (floor), the lecture's refuses
+    expect(nn.maxpool2d(x, 4, { stride: 4 }).shape).toEqual([2, 3, 1, 2]);
+    expect(() => nn.maxpool2d(x, 4)).toThrow(/does not divide/);
+  });
+
+  it("gradient checks over random images, kernels, strides and paddings (ties broken for the max)", () => {
+    const cases = fc.record({
+      b: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 6 }),
+      w: fc.integer({ min: 1, max: 6 }), kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
+      sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), ph: fc.integer({ min: 0, max: 1 }),
+      pw: fc.integer({ min: 0, max: 1 }),
+    }).filter(({ h, w, kh, kw, ph, pw }) => 2 * ph <= kh && 2 * pw <= kw && h + 2 * ph >= kh && w + 2 * pw >= kw)
+      .chain((s) => fc.tuple(fc.constant(s), tensorOf([s.b, s.c, s.h, s.w])));
+    fc.assert(fc.property(cases, ([s, x]) => {
+      const options: nn.PoolOptions = { stride: [s.sh, s.sw], padding: [s.ph, s.pw] };
+      gradCheck((a) => nn.avgpool2d(a, [s.kh, s.kw], options), [x]);
+      gradCheck((a) => nn.maxpool2d(a, [s.kh, s.kw], options), [breakTies(x)]);
+    }), fcOptions(60, 231));
   });
 });

@@ -4,14 +4,12 @@
  */
 import { spawnSync } from "child_process";
 import { existsSync } from "fs";
-import { join, resolve } from "path";
+import { join } from "path";
+import { ROOT, TSLAB } from "./paths";
 
-/** The repository root. */
-export const ROOT = resolve(__dirname, "..", "..");
-/** The lecture notebooks. */
-export const NOTEBOOKS = join(ROOT, "notebooks");
-/** The project's own tslab launcher; its absolute path is what the kernel spec runs. */
-export const TSLAB = join(ROOT, "node_modules", ".bin", "tslab");
+// The paths live in paths.ts; these two are forwarded for the scripts that import them from here.
+export { NOTEBOOKS, ROOT } from "./paths";
+
 /** The kernel the notebooks run on. */
 export const KERNEL = "tslab";
 

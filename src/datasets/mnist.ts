@@ -4,9 +4,8 @@
  * (0, 1, ..., 9, 0, 1, ...) so any 10 consecutive ones hold every class, and the last 100 images of each
  * digit form a test split the train split never touches.
  */
-import { readFileSync } from "fs";
-import { createRequire } from "module";
-import { check } from "../errors";
+import { check, checkInteger, checkOptions, describe } from "../errors";
+import { platform } from "../platform";
 import { Generator, defaultGenerator } from "../data/random";
 import { fromStorage } from "../tensor/create";
 import { Tensor } from "../tensor/tensor";
@@ -50,9 +49,8 @@ let cache: Float64Array[] | null = null;
 /** The raw pixels of each digit's file, parsed once. */
 function digitFiles(): Float64Array[] {
   if (cache === null) {
-    const resolve = createRequire(__filename).resolve;
     cache = Array.from({ length: CLASSES }, (_, d) => {
-      const { data } = JSON.parse(readFileSync(resolve(`mnist/src/digits/${d}.json`), "utf8")) as { data: number[] };
+      const { data } = JSON.parse(platform.readPackageFile(`mnist/src/digits/${d}.json`)) as { data: number[] };
       return Float64Array.from(data);
     });
   }
@@ -61,17 +59,22 @@ function digitFiles(): Float64Array[] {
 
 /** Interleaved digits of a split: position k is class k % 10, its (k / 10)-th image in that split. */
 export function mnist(options: MnistOptions = {}): MnistDigits {
-  const { count = 1000, offset = 0, split = "train", shuffle = false } = options;
-  check(split === "train" || split === "test", "mnist", () => `split must be "train" or "test", got ${JSON.stringify(split)}`);
-  check(Number.isInteger(count) && count > 0, "mnist", () => `count must be a positive integer, got ${count}`);
-  check(Number.isInteger(offset) && offset >= 0, "mnist", () => `offset must be a non-negative integer, got ${offset}`);
+  checkOptions(options, "mnist", ["count", "offset", "split", "shuffle", "generator"]);
+  const { count = 1000, offset = 0, split = "train", shuffle = false, generator } = options;
+  check(split === "train" || split === "test", "mnist", () =>
+    `split must be "train" or "test", got ${describe(split)}`);
+  checkInteger(count, "mnist", "count", 1);
+  checkInteger(offset, "mnist", "offset", 0);
+  check(typeof shuffle === "boolean", "mnist", () => `shuffle must be true or false, got ${describe(shuffle)}`);
+  check(generator === undefined || generator instanceof Generator, "mnist", () =>
+    `generator must be a Generator (new Generator(seed)), got ${describe(generator)}`);
   const files = digitFiles();
   const perClass = files.map((f) => f.length / PIXELS);
   const available = CLASSES * (split === "test" ? TEST_PER_CLASS : Math.min(...perClass) - TEST_PER_CLASS);
   check(offset + count <= available, "mnist", () =>
     `the ${split} split holds ${available} digits; offset ${offset} + count ${count} goes past its end`);
 
-  const order = shuffle ? (options.generator ?? defaultGenerator()).permutation(count) : null;
+  const order = shuffle ? (generator ?? defaultGenerator()).permutation(count) : null;
   const pixels = new Float64Array(count * PIXELS);
   const labels = new Float64Array(count);
   const ids = new Array<number>(count);

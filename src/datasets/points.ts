@@ -3,12 +3,13 @@
  * (a half-plane, a diagonal, two bands, xor, a circle) or two interleaved spirals. Linear models solve
  * the first two; the rest need hidden layers, which is what the notebooks show.
  */
-import { check } from "../errors";
+import { check, checkInteger, describe } from "../errors";
 import { Generator, defaultGenerator } from "../data/random";
 import { fromStorage } from "../tensor/create";
 import { Tensor } from "../tensor/tensor";
 
-/** A labelled point set (minitorch's Graph): X [n, 2] (in [0, 1]^2 except spiral's outer turns), y [n] of 0/1 labels. */
+/** A labelled point set (minitorch's Graph): X [n, 2] (in [0, 1]^2 except spiral's outer turns), y [n] of 0/1
+ * labels. */
 export interface Points2d {
   readonly name: string;
   readonly n: number;
@@ -22,17 +23,20 @@ export type PointsMaker = (n: number, generator?: Generator) => Points2d;
 
 function points(name: string, xs: readonly (readonly [number, number])[], labels: readonly number[]): Points2d {
   const n = xs.length;
-  return { name, n, X: fromStorage(Float64Array.from(xs.flat()), [n, 2]), y: fromStorage(Float64Array.from(labels), [n]) };
+  const X = fromStorage(Float64Array.from(xs.flat()), [n, 2]);
+  return { name, n, X, y: fromStorage(Float64Array.from(labels), [n]) };
 }
 
-function checkCount(name: string, n: number): void {
-  check(Number.isInteger(n) && n > 0, name, () => `n must be a positive integer, got ${n}`);
+function checkCount(name: string, n: unknown, generator?: unknown): void {
+  checkInteger(n, name, "n", 1);
+  check(generator === undefined || generator instanceof Generator, name, () =>
+    `generator must be a Generator (new Generator(seed)), got ${describe(generator)}`);
 }
 
 /** Uniform points labelled 1 where `rule` holds; x0 then x1 drawn per point, as minitorch's make_pts. */
 function byRule(name: string, rule: (x0: number, x1: number) => boolean): PointsMaker {
   return (n, generator = defaultGenerator()) => {
-    checkCount(name, n);
+    checkCount(name, n, generator);
     const xs = Array.from({ length: n }, () => [generator.random(), generator.random()] as const);
     return points(name, xs, xs.map(([a, b]) => (rule(a, b) ? 1 : 0)));
   };
@@ -63,7 +67,9 @@ export function spiral(n: number): Points2d {
   return points("spiral", [...first, ...second], [...first.map(() => 0), ...second.map(() => 1)]);
 }
 
+type PointsName = "simple" | "diag" | "split" | "xor" | "circle" | "spiral";
+
 /** Every 2-D dataset by name, for notebooks that loop over them (minitorch's `datasets` dict). */
-export const POINTS_DATASETS: Readonly<Record<"simple" | "diag" | "split" | "xor" | "circle" | "spiral", PointsMaker>> = {
+export const POINTS_DATASETS: Readonly<Record<PointsName, PointsMaker>> = {
   simple, diag, split, xor, circle, spiral,
 };

@@ -3,12 +3,13 @@
  * TwoLayerNet (`this.activation1 = new nn.ReLU()`): activations, softmax, dropout, pooling, flatten.
  * None has parameters.
  */
-import { check, fmtShape } from "../errors";
+import { check, checkInteger, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
 import { gelu, relu, sigmoid, softplus, step, tanh } from "./activations";
-import { dropout } from "./dropout";
-import { Module } from "./module";
-import { Kernel2d, avgpool2d, maxpool2d } from "./pool";
+import { checkTensor } from "../tensor/args";
+import { checkRate, dropout } from "./dropout";
+import { Module, pyFloat, pyTuple } from "./module";
+import { Kernel2d, PoolOptions, avgpool2d, maxpool2d, poolGeometry } from "./pool";
 import { logsoftmax, softmax } from "./softmax";
 
 /** A parameterless module whose forward is one function of its input. */
@@ -18,6 +19,7 @@ export abstract class FunctionModule extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(x, this.constructor.name, "input");
     return this.fn(x);
   }
 }
@@ -48,12 +50,20 @@ export class Softplus extends FunctionModule {
   constructor() {
     super(softplus);
   }
+
+  protected extraRepr(): string {
+    return "beta=1, threshold=20"; // PyTorch's defaults, the only softplus we have
+  }
 }
 
 /** x (1 + erf(x / sqrt 2)) / 2: the transformer-era ReLU. */
 export class GELU extends FunctionModule {
   constructor() {
     super(gelu);
+  }
+
+  protected extraRepr(): string {
+    return "approximate='none'"; // the exact erf form, PyTorch's default
   }
 }
 
@@ -68,6 +78,11 @@ export class Step extends FunctionModule {
 export class Softmax extends FunctionModule {
   constructor(readonly dim = -1) {
     super((x) => softmax(x, dim));
+    checkInteger(dim, "Softmax", "dim");
+  }
+
+  protected extraRepr(): string {
+    return `dim=${this.dim}`;
   }
 }
 
@@ -75,37 +90,68 @@ export class Softmax extends FunctionModule {
 export class LogSoftmax extends FunctionModule {
   constructor(readonly dim = -1) {
     super((x) => logsoftmax(x, dim));
+    checkInteger(dim, "LogSoftmax", "dim");
+  }
+
+  protected extraRepr(): string {
+    return `dim=${this.dim}`;
   }
 }
 
-/** Max over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]. */
-export class MaxPool2d extends FunctionModule {
-  constructor(readonly kernel: Kernel2d) {
-    super((x) => maxpool2d(x, kernel));
-    checkKernel("MaxPool2d", kernel);
+/** A pooling layer: the functional op with its kernel and options, printed as PyTorch's. */
+abstract class Pool2d extends FunctionModule {
+  protected constructor(
+    pool: (x: Tensor, kernel: Kernel2d, options?: PoolOptions) => Tensor,
+    readonly kernel: Kernel2d,
+    readonly options: PoolOptions | undefined,
+  ) {
+    super((x) => pool(x, kernel, options));
+    poolGeometry(this.constructor.name, kernel, options); // checked now, not at the first forward
+  }
+
+  /** PyTorch's "kernel_size=2, stride=2, padding=0": each as given (a number or a pair), the stride
+   * defaulting to the kernel. */
+  protected poolRepr(): string {
+    const show = (v: number | readonly number[]) => (typeof v === "number" ? String(v) : pyTuple(v));
+    const { stride = this.kernel, padding = 0 } = this.options ?? {};
+    return `kernel_size=${show(this.kernel)}, stride=${show(stride)}, padding=${show(padding)}`;
   }
 }
 
-/** Mean over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]. */
-export class AvgPool2d extends FunctionModule {
-  constructor(readonly kernel: Kernel2d) {
-    super((x) => avgpool2d(x, kernel));
-    checkKernel("AvgPool2d", kernel);
+/** Max over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]; PyTorch's MaxPool2d with options. */
+export class MaxPool2d extends Pool2d {
+  constructor(kernel: Kernel2d, options?: PoolOptions) {
+    super(maxpool2d, kernel, options);
+  }
+
+  protected extraRepr(): string {
+    return `${this.poolRepr()}, dilation=1, ceil_mode=False`;
   }
 }
 
-function checkKernel(op: string, kernel: Kernel2d): void {
-  check(Array.isArray(kernel) && kernel.length === 2 && kernel.every((k) => Number.isInteger(k) && k > 0), op, () =>
-    `kernel must be [kh, kw], two positive integers, got ${JSON.stringify(kernel)}`);
+/** Mean over each kh x kw block: [B, C, H, W] -> [B, C, H/kh, W/kw]; PyTorch's AvgPool2d with options. */
+export class AvgPool2d extends Pool2d {
+  constructor(kernel: Kernel2d, options?: PoolOptions) {
+    super(avgpool2d, kernel, options);
+  }
+
+  protected extraRepr(): string {
+    return this.poolRepr();
+  }
 }
 
 /** [batch, ...] -> [batch, product of the rest]: between the conv part and the linear part of a CNN. */
 export class Flatten extends FunctionModule {
   constructor() {
     super((x) => {
-      check(x.dims >= 2, "Flatten", () => `expected input [batch, ...] with at least 2 dims, got shape ${fmtShape(x.shape)}`);
+      check(x.dims >= 2, "Flatten", () =>
+        `expected input [batch, ...] with at least 2 dims, got shape ${fmtShape(x.shape)}`);
       return x.contiguous().view(x.shape[0], -1);
     });
+  }
+
+  protected extraRepr(): string {
+    return "start_dim=1, end_dim=-1";
   }
 }
 
@@ -114,10 +160,15 @@ export class Flatten extends FunctionModule {
 export class Dropout extends Module {
   constructor(readonly rate = 0.5) {
     super();
-    check(Number.isFinite(rate) && rate >= 0 && rate <= 1, "Dropout", () => `rate must be in [0, 1], got ${rate}`);
+    checkRate("Dropout", rate);
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(x, "Dropout", "input");
     return dropout(x, this.rate, this.training);
+  }
+
+  protected extraRepr(): string {
+    return `p=${pyFloat(this.rate)}, inplace=False`;
   }
 }

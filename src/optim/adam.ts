@@ -1,5 +1,5 @@
 /** Adam, exactly as torch.optim.Adam: per-coordinate step sizes from running moments of the gradient. */
-import { check } from "../errors";
+import { check, describe } from "../errors";
 import { Tensor } from "../tensor/tensor";
 import { Optimizer, checkNonNegative } from "./optimizer";
 
@@ -19,21 +19,22 @@ export interface AdamOptions {
  * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). The bias corrections undo the zero
  * start of m and v. */
 export class Adam extends Optimizer {
-  readonly lr: number;
   readonly betas: readonly [number, number];
   readonly eps: number;
   readonly weightDecay: number;
   private readonly moments: ({ t: number; m: Float64Array; v: Float64Array } | undefined)[] = [];
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
-    super(params, "Adam");
-    this.lr = options.lr ?? 1e-3;
-    this.betas = options.betas ?? [0.9, 0.999];
+    super(params, "Adam", options?.lr ?? 1e-3, options, ["lr", "betas", "eps", "weightDecay"]);
+    const betas: unknown = options.betas ?? [0.9, 0.999];
+    check(Array.isArray(betas) && betas.length === 2, "Adam", () =>
+      `betas must be two numbers [b1, b2], got ${describe(betas)}`);
+    this.betas = [betas[0], betas[1]];
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0;
-    checkNonNegative("Adam", "lr", this.lr);
     this.betas.forEach((b, i) =>
-      check(b >= 0 && b < 1, "Adam", () => `betas[${i}] must be in [0, 1), got ${b}`));
+      check(typeof b === "number" && b >= 0 && b < 1, "Adam", () =>
+        `betas[${i}] must be in [0, 1), got ${describe(b)}`));
     checkNonNegative("Adam", "eps", this.eps);
     checkNonNegative("Adam", "weightDecay", this.weightDecay);
   }

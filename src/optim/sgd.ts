@@ -1,4 +1,5 @@
 /** Stochastic gradient descent with momentum and weight decay, exactly as torch.optim.SGD. */
+import { check } from "../errors";
 import { Tensor } from "../tensor/tensor";
 import { Optimizer, checkNonNegative } from "./optimizer";
 
@@ -15,17 +16,16 @@ export interface SGDOptions {
 /** g = grad + lambda p; b = g on the first step, then b = mu b + g; p -= lr * (mu ? b : g).
  * (PyTorch's form of momentum: the learning rate multiplies the velocity, not the gradient.) */
 export class SGD extends Optimizer {
-  readonly lr: number;
   readonly momentum: number;
   readonly weightDecay: number;
   private readonly velocity: (Float64Array | undefined)[] = [];
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
-    super(params, "SGD");
-    this.lr = options.lr;
+    check(typeof options === "object" && options !== null, "SGD", () =>
+      "options { lr } are required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
+    super(params, "SGD", options.lr, options, ["lr", "momentum", "weightDecay"]);
     this.momentum = options.momentum ?? 0;
     this.weightDecay = options.weightDecay ?? 0;
-    checkNonNegative("SGD", "lr", this.lr);
     checkNonNegative("SGD", "momentum", this.momentum);
     checkNonNegative("SGD", "weightDecay", this.weightDecay);
   }

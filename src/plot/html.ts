@@ -2,19 +2,31 @@
  * The HTML fallback of a figure, for front ends that do not render the plotly MIME type (classic
  * Notebook, JupyterLab without the plotly extension, nbconvert HTML, Colab-like iframes): a div holding a
  * text summary (what untrusted or script-less viewers show), optionally plotly.js itself, and a script
- * that draws the figure with `window.Plotly`. No network is used.
+ * that draws the figure with `window.Plotly` (page-draw.ts: it asks the Jupyter server serving the page
+ * for plotly.js when no output in the page carried it). Nothing is fetched from the network.
  */
-import { randomBytes } from "crypto";
-import { escapeText, scriptJson } from "./escape";
+import { escapeText, scriptJson, scriptSource } from "./escape";
 import { Figure } from "./figure";
-import { plotlySource } from "./plotly-source";
+import { PageDrawOptions, drawInPage } from "./page-draw";
+import { PLOTLY_STATIC_PATH, plotlySource } from "./plotly-source";
 
-/** What the HTML fallback shows instead of a plot when no earlier output loaded plotly.js. */
-const MISSING_PLOTLY =
-  "plotly.js is not loaded: the first figure of a session carries it, so run the notebook from the top " +
-  "(or set MINITORCH_PLOT_INLINE=every to put it in every figure).";
+/** What the page script needs besides the figure: where the server serves plotly.js, and what to say
+ * when the page has no plotly.js and no server gives it. */
+const PAGE_DRAW: PageDrawOptions = {
+  plotlyPath: PLOTLY_STATIC_PATH,
+  missing:
+    "plotly.js is not loaded: no earlier output in this page carries it and no Jupyter server serves it. " +
+    "Restart the kernel and run the notebook from the top, start Jupyter with `npm run lab`, or set " +
+    "MINITORCH_PLOT_INLINE=every to put it in every figure.",
+};
 
-const session = randomBytes(4).toString("hex");
+/** `bytes` random bytes as hex, for ids that must not collide between kernel sessions (Web Crypto: Node and
+ * browsers alike). */
+export function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const session = randomHex(4);
 let counter = 0;
 
 /** The HTML of one figure; `plotly` inlines plotly.js (guarded so a page loads it only once). */
@@ -30,17 +42,7 @@ export function figureHtml(fig: Figure, options: { plotly: boolean; text: string
   );
 }
 
-/** Finds the div (JupyterLab may run the script just before attaching the output) and draws into it. */
+/** The page script (page-draw.ts) called with this figure. */
 function drawScript(id: string, fig: Figure): string {
-  return `(function () {
-  var id = ${scriptJson(id)}, fig = ${scriptJson(fig)}, tries = 0;
-  function draw() {
-    var el = document.getElementById(id);
-    if (!el) { if (tries++ < 100) setTimeout(draw, 50); return; }
-    if (!window.Plotly) { el.textContent = ${scriptJson(MISSING_PLOTLY)}; return; }
-    el.textContent = "";
-    window.Plotly.newPlot(el, fig.data, fig.layout, fig.config);
-  }
-  draw();
-})();`;
+  return `(${scriptSource(drawInPage.toString())})(${scriptJson(id)}, ${scriptJson(fig)}, ${scriptJson(PAGE_DRAW)});`;
 }

@@ -5,6 +5,7 @@
  * environment variable MINITORCH_PLOT_INLINE=once|every.
  */
 import { check } from "../errors";
+import { platform } from "../platform";
 
 /** "once": plotly.js rides in the first figure shown in this kernel session; "every": in every figure. */
 export type InlineMode = "once" | "every";
@@ -22,7 +23,7 @@ export function configure(options: { inline: InlineMode }): void {
 /** The mode in force: configure() first, then MINITORCH_PLOT_INLINE, else "once". */
 export function inlineMode(): InlineMode {
   if (configured !== null) return configured;
-  const env = process.env.MINITORCH_PLOT_INLINE;
+  const env = platform.env("MINITORCH_PLOT_INLINE");
   check(env === undefined || env === "" || MODES.includes(env as InlineMode), "plot", () =>
     `MINITORCH_PLOT_INLINE must be "once" or "every", got ${JSON.stringify(env)}`);
   return (env || "once") as InlineMode;

@@ -14,6 +14,8 @@ export interface LineOptions extends PlotOptions {
   right?: readonly string[];
   /** Title of the right y-axis. */
   rightLabel?: string;
+  /** Fixed range of the right y-axis, e.g. [0, 1] for an accuracy; by default it fits the series. */
+  rightRange?: readonly [number, number];
   /** Mark every point as well as joining them (default: only when a series has at most 50 points). */
   markers?: boolean;
   /** Names of series drawn as markers only, not joined: a second computation of a curve stays visible on top
@@ -70,14 +72,27 @@ export function seriesFigure(series: readonly Series[], options: LineOptions, op
     line: { color: s.color, dash: s.dash ?? "solid" },
     yaxis: right.has(s.name) ? "y2" : "y",
   }));
-  // With a right-hand axis the legend moves clear of its tick labels.
+  // With a right-hand axis the legend moves clear of its tick labels. The right axis picks its own round
+  // ticks (plotly would otherwise place them at the left axis's grid lines: 0.6992, 0.7546, ...) and draws
+  // no grid of its own, which would not line up with the left one.
   const layout: Partial<Layout> = right.size === 0 ? {} : {
-    yaxis2: { ...axisTitle(options.rightLabel), overlaying: "y", side: "right" },
+    yaxis2: {
+      ...axisTitle(options.rightLabel), overlaying: "y", side: "right", tickmode: "auto", showgrid: false,
+      ...rightRange(options, op),
+    },
     legend: { x: 1.1, xanchor: "left" },
   };
   if (options.logX) layout.xaxis = LOG_AXIS;
   if (options.logY) layout.yaxis = LOG_AXIS;
   return makeFigure(data, options, layout);
+}
+
+/** The right axis's fixed range, checked, or nothing. */
+function rightRange(options: LineOptions, op: string): Partial<LayoutAxis> {
+  if (options.rightRange === undefined) return {};
+  const [lo, hi] = options.rightRange;
+  check(lo < hi, op, () => `rightRange must be [lo, hi] with lo < hi, got [${lo}, ${hi}]`);
+  return { range: [lo, hi] };
 }
 
 /** The series an option names (`right`, `markersOnly`), checked to be plotted: a typo would silently do nothing. */

@@ -4,11 +4,11 @@
  * are throttled; the last one (at `total` steps, or `done()`) always happens, and is what the saved
  * notebook keeps.
  */
-import { randomBytes } from "crypto";
 import { check } from "../errors";
 import { summary, toBundle } from "./bundle";
 import { notebookDisplay } from "./display";
 import { Figure, color } from "./figure";
+import { randomHex } from "./html";
 import { InlineMode, claimPlotly, inlineMode } from "./inline";
 import { LineOptions, Series, seriesFigure } from "./line";
 
@@ -56,7 +56,7 @@ class Live implements LiveFigure {
   private drawn = false;
   private finished = false;
   private carriesPlotly = false;
-  private readonly id = randomBytes(8).toString("hex");
+  private readonly id = randomHex(8);
   private readonly mode: InlineMode = inlineMode();
 
   constructor(private readonly options: LiveOptions) {

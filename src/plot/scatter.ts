@@ -24,6 +24,8 @@ export interface ScatterOptions extends PlotOptions {
   threshold?: number;
   /** Grid points per axis at which `boundary` is evaluated (default 60). */
   resolution?: number;
+  /** Legend name of each label value, e.g. `{ 0: "correct", 1: "wrong" }` (default `class k`). */
+  classNames?: Readonly<Record<number, string>>;
 }
 
 /** Points coloured by label, e.g. `scatter({ points: X, labels: y }, { boundary: (g) => model.forward(tensor(g)) })`. */
@@ -34,16 +36,16 @@ export function scatter(data: ScatterData, options: ScatterOptions = {}): Figure
   check(labels === null || labels.length === points.length, "plot.scatter", () =>
     `labels has ${labels?.length} values but there are ${points.length} points`);
   const traces = options.boundary === undefined ? [] : boundaryTraces(points, options.boundary, options);
-  return makeFigure([...traces, ...classTraces(points, labels)], options);
+  return makeFigure([...traces, ...classTraces(points, labels, options.classNames ?? {})], options);
 }
 
-function classTraces(points: number[][], labels: number[] | null): Data[] {
+function classTraces(points: number[][], labels: number[] | null, names: Readonly<Record<number, string>>): Data[] {
   if (labels === null) return [{ type: "scatter", mode: "markers", name: "points", x: points.map((p) => p[0]), y: points.map((p) => p[1]), marker: { color: color(0) } }];
   const classes = [...new Set(labels)].sort((a, b) => a - b);
   return classes.map((c, k) => {
     const mine = points.filter((_, i) => labels[i] === c);
     return {
-      type: "scatter", mode: "markers", name: escapeText(`class ${c}`),
+      type: "scatter", mode: "markers", name: escapeText(names[c] ?? `class ${c}`),
       x: mine.map((p) => p[0]), y: mine.map((p) => p[1]),
       marker: { color: color(Number.isInteger(c) ? c : k), size: 7, line: { color: "#ffffff", width: 1 } },
     };

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { createRequire } from "module";
 import { basename, dirname, join, relative } from "path";
 import { ROOT, jupyterPython } from "../jupyter";
+import { SITE_FROM_HANDOUTS, liveLecture } from "../lite/links";
 import { readNotebook } from "../notebook";
 import { launchChromium, offlinePage, PlotImage, plotsToImages, printPdf, PRINT_WIDTH, waitForHandout } from "./browser";
 import { NotebookInfo, notebookInfo } from "./contents";
@@ -53,6 +54,9 @@ export interface HandoutOptions {
   rerun?: boolean;
   /** Per-cell timeout in seconds, passed to the runner. */
   timeout?: number;
+  /** The course's static site (`npm run lite`) as seen from the index, whose lectures it links to run in the
+   * browser (default "../lite/", beside the handouts in build/); null: no such links. */
+  site?: string | null;
 }
 
 /** One handout as recorded in handouts.json. */
@@ -67,6 +71,8 @@ export interface Handout extends NotebookInfo {
   pdfPages: number | null;
   /** The static images the PDF shows instead of the figures. */
   images: PlotImage[];
+  /** The lecture in the course's static site, to run it in the browser, or null. */
+  live: string | null;
 }
 
 /** handouts.json: what a build made, with how long each stage took. */
@@ -92,6 +98,7 @@ export async function buildHandouts(options: HandoutOptions): Promise<Manifest> 
   const out = options.out ?? HANDOUTS;
   const theme = options.theme ?? "light";
   const tags = removedTags(options);
+  const site = options.site === undefined ? SITE_FROM_HANDOUTS : options.site;
   mkdirSync(out, { recursive: true });
 
   const executed = ensureExecuted(options.sources, options.executed ?? EXECUTED, { force: options.rerun, timeout: options.timeout });
@@ -118,6 +125,7 @@ export async function buildHandouts(options: HandoutOptions): Promise<Manifest> 
     pdfBytes: options.pdf === false ? null : statSync(it.pdf).size,
     pdfPages: options.pdf === false ? null : pdfPages(it.pdf),
     images: images.get(it.name) ?? [],
+    live: site === null ? null : liveLecture(site, basename(it.source)),
   }));
   writeFileSync(join(out, "index.html"), indexPage(handouts));
   const manifest: Manifest = {

@@ -1,13 +1,8 @@
 /**
- * What the grader adds to a submission before running it, so that nothing the student's code does in the
- * shared kernel can make a test look passed:
+ * Step 2 of grading, prepare: what the grader adds to the restored notebook before running it, so that nothing
+ * the student's code does in the shared kernel can make a test look passed:
  *
- * - A prelude cell that runs first, before any student code. It captures the modules the tests import
- *   (`assert`, `minitorch-ts`, ...), freezes them and the JavaScript intrinsics the tests compute with
- *   (Object, Array, Math, JSON, Promise, the typed arrays, Tensor.prototype ...), pins the kernel's own
- *   moving parts (tslab's globals, vm, zeromq, Buffer), and pins on globalThis, under a name drawn for
- *   this run, a frozen holder with those modules and `done(id, token)`, which appends to a file the
- *   grader alone reads through a file descriptor captured here.
+ * - The prelude (prelude.ts) as the first cell, before any student code.
  * - Each test cell, restored from the instructor's copy, becomes a strict-mode function that takes its
  *   imports from the holder (so redefining `assert`, `nn`, `console` or a prototype in a student cell
  *   changes nothing) and ends with `done(grade_id, token)`. The token is random per cell and per run
@@ -15,20 +10,31 @@
  *   from the student functions it calls. A test cell scores only if the kernel reported it ran without
  *   error and its token reached the file: printing "passed" earns nothing.
  */
+import type { ICell, ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { randomBytes } from "crypto";
 import * as ts from "typescript";
+import { cellSource } from "../notebook";
+import type { Replay } from "./execute";
+import { cellId } from "./notebook";
+import { preludeCell } from "./prelude";
+import type { Restored, Slot } from "./restore";
 
-/** Per-run secrets: the holder's global name and one token per graded cell. */
+/** Per-run secrets: the holder's global name and, per graded cell, a token for its end and one for the end
+ * of its visible tests (reported under `visibleId(grade_id)`). */
 export interface Secrets {
   holder: string;
   tokenFile: string;
   tokens: Map<string, string>;
 }
 
+/** The name under which a test reports that its visible part passed. */
+export const visibleId = (gradeId: string): string => `${gradeId}#visible`;
+
 export function newSecrets(tokenFile: string, gradeIds: readonly string[]): Secrets {
   const hex = (n: number) => randomBytes(n).toString("hex");
+  const ids = gradeIds.flatMap((id) => [id, visibleId(id)]);
   // Not "__"-prefixed: TypeScript escapes such names and tslab then exports them under the wrong name.
-  return { holder: `$grader_${hex(12)}`, tokenFile, tokens: new Map(gradeIds.map((id) => [id, hex(24)])) };
+  return { holder: `$grader_${hex(12)}`, tokenFile, tokens: new Map(ids.map((id) => [id, hex(24)])) };
 }
 
 /** One import declaration, as the grader rebinds it inside a test. */
@@ -114,6 +120,11 @@ export function importedModules(texts: readonly string[]): string[] {
   return [...modules];
 }
 
+const HIDDEN_AT_TOP = /^\/\/\s*BEGIN HIDDEN TESTS\s*$/m;
+
+/** True when a test cell has hidden tests the grader can tell apart (a BEGIN HIDDEN TESTS line at its top level). */
+export const hasHiddenTests = (text: string): boolean => HIDDEN_AT_TOP.test(text);
+
 /**
  * A restored test cell as the grader runs it. `setup` are the locked setup cells' texts: their imports
  * are rebound to the captured modules and their declarations (the helpers) copied in, so a student cell
@@ -133,7 +144,10 @@ export function wrapTest(text: string, gradeId: string, setup: readonly string[]
     typeLines.push(...typeImports, ...typeDeclarations(bindings));
   }
   const h = secrets.holder;
-  const body = own.rest.trim();
+  // Where the hidden tests begin (at the cell's top level), the visible ones have passed.
+  const visibleToken = JSON.stringify(secrets.tokens.get(visibleId(gradeId)));
+  const visible = `${h}.done(${JSON.stringify(visibleId(gradeId))}, ${visibleToken});`;
+  const body = own.rest.trim().replace(HIDDEN_AT_TOP, (marker) => `${visible}\n${marker}`);
   const isAsync = /\bawait\b/.test(body);
   const promise = `$test_${gradeId.replace(/\W/g, "_")}`;
   const lines = [
@@ -152,149 +166,51 @@ export function wrapTest(text: string, gradeId: string, setup: readonly string[]
   return lines.join("\n");
 }
 
-/** The prelude cell: runs first, before any student code. `modules` are captured for the tests. */
-export function prelude(secrets: Secrets, modules: readonly string[]): string {
-  return `// Grader prelude (added by scripts/grade.ts; not part of the homework).
-(() => {
-"use strict";
-const G: any = globalThis;
-const O: any = Object;
-const fs: any = require("fs");
-const fd: number = fs.openSync(${JSON.stringify(secrets.tokenFile)}, "a");
-const writeSync = fs.writeSync;
-const modules = new Map<string, any>();
-for (const name of ${JSON.stringify(modules)}) modules.set(name, require(name));
-const { freeze, isFrozen, getOwnPropertyDescriptor, defineProperty, getPrototypeOf, getOwnPropertyNames } = O;
-const ownKeys = Reflect.ownKeys;
+/** What a run notebook's cell is to the grader. */
+export type CellKind = "prelude" | Slot["kind"];
 
-// Data properties that ordinary code assigns on instances ("this.name = ...", "obj.toString = ...") become
-// accessors before their prototype is frozen, so freezing does not break such code (SES's override taming).
-// ("constructor" stays a data property: Node's inspect reads it through descriptors to name objects.)
-const OVERRIDABLE = ["toString", "toLocaleString", "valueOf", "name", "message", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toJSON", "then", "catch", "finally", "stack", "code"];
-function tame(obj: any): void {
-  for (const key of OVERRIDABLE) {
-    const d = getOwnPropertyDescriptor(obj, key);
-    if (!d || !("value" in d) || !d.configurable) continue;
-    const value = d.value;
-    defineProperty(obj, key, {
-      get() { return value; },
-      set(this: any, v: unknown) {
-        if (this === obj) throw new TypeError("the grader froze " + String(key));
-        defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
-      },
-      enumerable: d.enumerable,
-      configurable: false,
-    });
-  }
+/** The notebook to run: the prelude, then the restored cells with the tests wrapped; per cell its kind, its
+ * slot (-1 for the prelude) and whether a fresh kernel replays it. */
+export interface Prepared {
+  notebook: INotebookContent;
+  kinds: CellKind[];
+  slots: number[];
+  replay: Replay[];
+  secrets: Secrets;
 }
-const done = new WeakSet<object>();
-// Never frozen: the error constructors (Node and TypeScript assign Error.stackTraceLimit), though their
-// prototypes are; marking them done also stops walks up a class chain such as MiniTorchError -> Error.
-const ERRORS = ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError"];
-for (const name of ERRORS) if (G[name]) done.add(G[name]);
-/** Freezes obj, its prototype chain, and (depth permitting) the functions and prototypes it holds. */
-function harden(obj: any, depth: number): void {
-  if ((typeof obj !== "object" && typeof obj !== "function") || obj === null || done.has(obj)) return;
-  done.add(obj);
-  tame(obj);
-  freeze(obj);
-  harden(getPrototypeOf(obj), depth);
-  if (depth <= 0) return;
-  for (const key of ownKeys(obj)) {
-    const d = getOwnPropertyDescriptor(obj, key);
-    let value: any;
-    if (d && "value" in d) value = d.value;
-    else if (d && d.get && typeof obj !== "function" && getPrototypeOf(obj) !== null) {
-      // A module's re-exports are getters (TypeScript's CommonJS output): follow them.
-      try { value = obj[key]; } catch { value = undefined; }
+
+/** Adds the prelude and wraps the tests of a restored notebook; tokens go to `tokenFile`. */
+export function prepare(restored: Restored, metadata: INotebookContent["metadata"], tokenFile: string): Prepared {
+  const { slots } = restored;
+  const tests = slots.filter((s) => s.kind === "test");
+  const secrets = newSecrets(tokenFile, tests.map((s) => s.gradeId as string));
+  const setup = slots.filter((s) => s.kind === "locked" && s.cell.cell_type === "code").map((s) => cellSource(s.cell));
+  const modules = importedModules([...setup, ...tests.map((s) => cellSource(s.cell))]);
+  const prelude = preludeCell({ holder: secrets.holder, tokenFile, modules });
+  const cells: ICell[] = [
+    { cell_type: "code", id: "grader-prelude", metadata: {}, source: prelude, outputs: [], execution_count: null } as ICodeCell,
+  ];
+  const notebook = { metadata, nbformat: 4, nbformat_minor: 5, cells };
+  const prepared: Prepared = { notebook, kinds: ["prelude"], slots: [-1], replay: ["always"], secrets };
+  slots.forEach((slot, i) => {
+    const cell = JSON.parse(JSON.stringify(slot.cell)) as ICell;
+    if (cell.cell_type === "code") {
+      (cell as ICodeCell).outputs = [];
+      (cell as ICodeCell).execution_count = null;
     }
-    if (typeof value === "function" || (typeof value === "object" && value !== null)) {
-      harden(value, depth - 1);
-      if (typeof value === "function" && value.prototype) harden(value.prototype, depth - 1);
-    }
-  }
-}
-/** Makes the named properties of obj read-only without freezing obj (the kernel still writes others). */
-function pin(obj: any, keys: readonly string[]): void {
-  for (const key of keys) {
-    const d = getOwnPropertyDescriptor(obj, key);
-    if (!d || !d.configurable) continue;
-    defineProperty(obj, key, "value" in d ? { value: d.value, writable: false, enumerable: d.enumerable, configurable: false } : { get: d.get, set: d.set, enumerable: d.enumerable, configurable: false });
-  }
-}
-
-// 1. The JavaScript intrinsics tests compute with.
-const intrinsics = ["Object", "Function", "Array", "String", "Number", "Boolean", "Symbol", "BigInt", "Math", "JSON", "Reflect",
-  "Promise", "RegExp", "Date", "Map", "Set", "WeakMap", "WeakSet", "ArrayBuffer", "DataView", "Proxy", "Atomics",
-  "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
-  "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "TextDecoder", "TextEncoder", "Buffer"];
-for (const name of intrinsics) {
-  const value = G[name];
-  if (value === undefined) continue;
-  if (value.prototype) harden(value.prototype, 1);
-  harden(value, 1);
-}
-// Errors: freeze the prototypes but not the constructors (Node writes Error.stackTraceLimit).
-for (const name of ERRORS) if (G[name]) harden(G[name].prototype, 0);
-const protoOf = (x: any) => getPrototypeOf(x);
-for (const x of [protoOf(Int8Array), protoOf([][Symbol.iterator]()), protoOf(protoOf([][Symbol.iterator]())), protoOf(""[Symbol.iterator]()),
-  protoOf(new Map()[Symbol.iterator]()), protoOf(new Set()[Symbol.iterator]()), protoOf(function* () {}), protoOf(async function () {}),
-  protoOf(async function* () {})]) {
-  harden(x, 1);
-  if (x.prototype) harden(x.prototype, 1);
-}
-
-// 2. The modules the tests use: packages (the library and its classes) deeply; Node's builtins (assert)
-// shallowly, since their classes reach the stream prototypes the kernel keeps assigning to.
-const builtins: string[] = require("module").builtinModules;
-function freezeShallow(obj: any, depth: number): void {
-  if ((typeof obj !== "object" && typeof obj !== "function") || obj === null || isFrozen(obj)) return;
-  freeze(obj);
-  if (depth > 0) for (const key of ownKeys(obj)) {
-    const d = getOwnPropertyDescriptor(obj, key);
-    if (d && "value" in d) freezeShallow(d.value, depth - 1);
-  }
-}
-for (const [name, mod] of modules) {
-  if (builtins.includes(name.replace(/^node:/, "").split("/")[0])) freezeShallow(mod, 2);
-  else harden(mod, 2);
-}
-
-// 3. The kernel's own moving parts: how a cell's code reaches V8 and how replies leave the process.
-const tslab = G.__tslab__;
-defineProperty(G, "__tslab__", { value: tslab, writable: false, enumerable: false, configurable: false });
-freeze(tslab);
-pin(require("vm"), ["runInThisContext", "runInContext", "runInNewContext", "Script", "compileFunction"]);
-pin(require("crypto"), ["createHmac", "timingSafeEqual"]);
-for (const name of ["tslab/dist/jupyter", "tslab/dist/executor", "tslab/dist/converter", "tslab/dist/util", "zeromq"]) {
-  try {
-    const mod = require(name);
-    for (const key of getOwnPropertyNames(mod)) {
-      const d = getOwnPropertyDescriptor(mod, key);
-      const value = d && ("value" in d ? d.value : undefined);
-      if (typeof value === "function" && value.prototype) harden(value.prototype, 0);
-    }
-    pin(mod, getOwnPropertyNames(mod).filter((k: string) => k !== "lastWriteDisplayData"));
-  } catch {
-    // not installed beside the kernel: nothing to pin
-  }
-}
-try { pin(require("@tslab/typescript-for-tslab").sys, getOwnPropertyNames(require("@tslab/typescript-for-tslab").sys)); } catch { /* absent */ }
-pin(process, ["exit", "reallyExit", "abort", "kill", "binding", "dlopen"]);
-
-// 4. The holder, under a name drawn for this run.
-const holder = freeze({
-  ns: (name: string) => {
-    if (!modules.has(name)) throw new Error("the grader did not load module " + name);
-    return modules.get(name);
-  },
-  def: (name: string) => {
-    const mod = modules.get(name);
-    return mod && mod.__esModule ? mod.default : mod;
-  },
-  done: (id: string, token: string) => { writeSync(fd, id + " " + token + "\\n"); },
-});
-defineProperty(G, ${JSON.stringify(secrets.holder)}, { value: holder, writable: false, enumerable: false, configurable: false });
-})();
-`;
+    if (slot.kind === "test") cell.source = wrapTest(cellSource(slot.cell), slot.gradeId as string, setup, secrets);
+    cells.push(cell);
+    prepared.kinds.push(slot.kind);
+    prepared.slots.push(i);
+    prepared.replay.push(slot.kind === "locked" ? "always" : slot.kind === "test" ? "never" : "if_ok");
+  });
+  // Cell ids must be unique; student cells may repeat the instructor's.
+  const ids = new Set<string>();
+  cells.forEach((c, i) => {
+    let id = cellId(c) ?? `cell-${i}`;
+    while (ids.has(id)) id = `${id}-${i}`;
+    ids.add(id);
+    c.id = id;
+  });
+  return prepared;
 }

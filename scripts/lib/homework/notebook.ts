@@ -2,10 +2,9 @@
  * Homework notebooks as the grader sees them: strict reading (a malformed .ipynb is an error that names the
  * file and the problem), nbgrader's v3 cell metadata, and the cell roles the grader acts on.
  */
-import type { ICell, INotebookContent, MultilineString } from "@jupyterlab/nbformat";
+import type { ICell, INotebookContent } from "@jupyterlab/nbformat";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
-import { joinLines } from "../notebook";
 
 /** nbgrader's per-cell metadata, schema version 3. */
 export interface NbgraderCell {
@@ -18,6 +17,16 @@ export interface NbgraderCell {
   /** sha256 of the released source of a locked cell (written by `npm run homework`). */
   checksum?: string;
   task?: boolean;
+}
+
+/** Who may see, on Gradescope, how a test cell's hidden tests went: the cell's metadata
+ * `gradescope.hidden_tests_visibility` (default "hidden"). */
+export const HIDDEN_VISIBILITIES = ["hidden", "after_due_date", "after_published"] as const;
+export type HiddenVisibility = (typeof HIDDEN_VISIBILITIES)[number];
+
+/** The cell's `gradescope.hidden_tests_visibility` as the instructor wrote it (lint checks it). */
+export function hiddenTestsOption(cell: ICell): unknown {
+  return (cell.metadata.gradescope as { hidden_tests_visibility?: unknown } | undefined)?.hidden_tests_visibility;
 }
 
 /** What a cell is to the grader. */
@@ -100,8 +109,14 @@ export function role(cell: ICell): Role {
   return "free";
 }
 
-export function source(cell: ICell): string {
-  return joinLines(cell.source as MultilineString);
+/** A cell's id (nbformat 4.5), if it has one. */
+export function cellId(cell: ICell): string | undefined {
+  return typeof cell.id === "string" ? cell.id : undefined;
+}
+
+/** A cell's nbgrader grade_id, if it has complete nbgrader metadata. */
+export function gradeId(cell: ICell): string | undefined {
+  return nbgrader(cell)?.grade_id;
 }
 
 /** The checksum of a locked cell's text, insensitive to trailing whitespace (editors add newlines). */

@@ -6,7 +6,10 @@
  * released text so tampering can be told apart from editor noise.
  */
 import type { ICell, ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
-import { NbgraderCell, NotebookError, checksum, nbgrader, role, source } from "./notebook";
+import { cellSource } from "../notebook";
+import {
+  HIDDEN_VISIBILITIES, NbgraderCell, NotebookError, checksum, hiddenTestsOption, nbgrader, role,
+} from "./notebook";
 
 const BEGIN_SOLUTION = /^([ \t]*)(?:\/\/|#+)\s*BEGIN SOLUTION\s*$/;
 const END_SOLUTION = /^[ \t]*(?:\/\/|#+)\s*END SOLUTION\s*$/;
@@ -75,7 +78,7 @@ export function dropHiddenTests(text: string, where: string): string {
 /** The released text of one cell (what the student sees). */
 export function releasedSource(cell: ICell, where: string): string {
   const meta = nbgrader(cell);
-  let text = source(cell);
+  let text = cellSource(cell);
   if (meta?.solution) text = stubSolutions(text, meta.grade_id, cell.cell_type === "markdown", where);
   if (role(cell) === "test") text = dropHiddenTests(text, where);
   return text;
@@ -88,7 +91,7 @@ export function lint(nb: INotebookContent, file: string): string[] {
   const seen = new Set<string>();
   nb.cells.forEach((cell, i) => {
     const raw = (cell.metadata as Record<string, unknown>).nbgrader as Partial<NbgraderCell> | undefined;
-    const text = source(cell);
+    const text = cellSource(cell);
     const where = `${file}, cell ${i}`;
     if (raw === undefined) {
       if (/BEGIN (SOLUTION|HIDDEN TESTS)/.test(text)) problems.push(`${where}: has a BEGIN region but no nbgrader metadata`);
@@ -104,6 +107,11 @@ export function lint(nb: INotebookContent, file: string): string[] {
     if (!raw.solution && /BEGIN SOLUTION/.test(text)) problems.push(`${where}: BEGIN SOLUTION in a cell not marked solution`);
     if (/BEGIN HIDDEN TESTS/.test(text) && !(raw.grade && !raw.solution)) problems.push(`${where}: hidden tests outside a graded test cell`);
     if (cell.cell_type === "code" && (cell as ICodeCell).outputs.length > 0) problems.push(`${where}: commit the instructor notebook without outputs`);
+    const visibility = hiddenTestsOption(cell);
+    if (visibility !== undefined && !(HIDDEN_VISIBILITIES as readonly unknown[]).includes(visibility)) {
+      const expected = HIDDEN_VISIBILITIES.join(", ");
+      problems.push(`${where}: gradescope.hidden_tests_visibility is ${JSON.stringify(visibility)}, expected one of ${expected}`);
+    }
     try {
       releasedSource(cell, where);
     } catch (error) {

@@ -12,8 +12,7 @@
  *   CHUNKS, KERNEL, ARGS   the job, written while NEXT is CLOSED and published by storing NEXT = 0
  *   FAILED   set by a worker whose chunk trapped
  */
-import { availableParallelism, loadavg } from "node:os";
-import { Worker } from "node:worker_threads";
+import { Thread, platform } from "../../platform";
 import type { JobArgs, JobName } from "./contract";
 import { JOB_KERNELS, MAX_THREADS, WasmHeap } from "./wasm";
 
@@ -28,9 +27,8 @@ const CLOSED = 0x3fffffff;
 /** Iterations a thread polls before it sleeps in Atomics.wait (some 100 microseconds). */
 const SPIN = 20000;
 
-const WORKER_SOURCE = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, control, thread, names } = workerData;
+/** The source of a worker's main function, given the worker's data. */
+const WORKER_MAIN = `({ module, memory, control, thread, names }) => {
 const ctl = new Int32Array(control);
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = names.map((name) => exports[name]);
@@ -52,13 +50,14 @@ for (;;) {
     }
   }
   if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
+}
 }`;
 
 /** Threads to use in all, the caller included: MINITORCH_THREADS if set, else the machine's cores, or
  * just the caller while the machine is oversubscribed (see `busy`). */
 export function threadCount(): number {
-  const fromEnv = Number(process.env.MINITORCH_THREADS);
-  const n = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : busy() ? 1 : availableParallelism();
+  const fromEnv = Number(platform.env("MINITORCH_THREADS"));
+  const n = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : busy() ? 1 : platform.maxThreads();
   return Math.max(1, Math.min(MAX_THREADS, n));
 }
 
@@ -71,9 +70,9 @@ let busyValue = false;
 function busy(): boolean {
   const now = Date.now();
   if (now >= busyUntil) {
-    const load = loadavg()[0];
-    const cores = availableParallelism();
-    busyValue = busyValue ? load >= cores + 0.5 : load >= cores + 1.5;
+    const load = platform.loadAverage();
+    const cores = platform.maxThreads();
+    busyValue = load !== null && (busyValue ? load >= cores + 0.5 : load >= cores + 1.5);
     busyUntil = now + 1000;
   }
   return busyValue;
@@ -81,7 +80,7 @@ function busy(): boolean {
 
 class Pool {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
-  private readonly workers: Worker[] = [];
+  private readonly workers: Thread[] = [];
   private broken = false;
 
   constructor(private readonly heap: WasmHeap) {
@@ -94,14 +93,10 @@ class Pool {
     try {
       const threads = threadCount();
       for (let t = 1; t < threads; t++) {
-        const worker = new Worker(WORKER_SOURCE, {
-          eval: true,
-          workerData: {
-            module: this.heap.module, memory: this.heap.memory, control: this.ctl.buffer, thread: t, names: JOB_KERNELS,
-          },
-        });
-        worker.unref();
-        worker.on("error", () => (this.broken = true));
+        const { module, memory } = this.heap;
+        const data = { module, memory, control: this.ctl.buffer, thread: t, names: JOB_KERNELS };
+        const worker = platform.startThread(WORKER_MAIN, data);
+        worker.onError(() => (this.broken = true));
         this.workers.push(worker);
       }
     } catch {
@@ -160,9 +155,8 @@ export const PARALLEL_WORK = 1 << 23;
 
 /** PARALLEL_WORK, or MINITORCH_PARALLEL_WORK when set (tests set 0 to send every job to the workers). */
 function parallelWork(): number {
-  const value = process.env.MINITORCH_PARALLEL_WORK; // read once: each read of process.env calls into C++
-  const fromEnv = Number(value);
-  return value !== undefined && value !== "" && fromEnv >= 0 ? fromEnv : PARALLEL_WORK;
+  const value = platform.env("MINITORCH_PARALLEL_WORK");
+  return value !== undefined && value !== "" && Number(value) >= 0 ? Number(value) : PARALLEL_WORK;
 }
 
 /** Runs `chunks` chunks of job `name` with `args`: on the calling thread alone when the job is small

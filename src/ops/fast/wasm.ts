@@ -43,11 +43,6 @@ export class WasmHeap {
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     this.kernels = new WebAssembly.Instance(this.module, { env: { memory: this.memory } })
       .exports as unknown as KernelExports;
-    if (this.kernels.contractHash() !== contractHash()) {
-      throw new Error(
-        "fast backend: kernels-wasm.ts was built from another src/ops/fast/contract.ts; run npm run build",
-      );
-    }
     this.args = align(this.kernels.heapBase());
     this.scratch = align(this.args + ARGS_BYTES);
     this.base = align(this.scratch + MAX_THREADS * this.kernels.scratchBytes());
@@ -133,8 +128,19 @@ let heap: WasmHeap | null | undefined;
  * from another contract is an error, not a fallback. */
 export function wasmHeap(): WasmHeap | null {
   if (heap === undefined) {
-    const bytes = Buffer.from(KERNELS_WASM_BASE64, "base64");
-    heap = WebAssembly.validate(bytes) && typeof SharedArrayBuffer === "function" ? new WasmHeap(bytes) : null;
+    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    let made: WasmHeap | null;
+    try {
+      made = new WasmHeap(bytes); // throws without SIMD or shared memory (a page not cross-origin isolated)
+    } catch {
+      made = null;
+    }
+    if (made !== null && made.kernels.contractHash() !== contractHash()) {
+      throw new Error(
+        "fast backend: kernels-wasm.ts was built from another src/ops/fast/contract.ts; run npm run build",
+      );
+    }
+    heap = made;
   }
   return heap;
 }
