@@ -211,8 +211,8 @@ describe.each([
     const swap = [1, 0, 2, 3];
     const shapes: [number[], number[]][] = [
       [[4, 3, 11, 13], [5, 3, 3, 2]],
-      [[5, 6, 14, 14], [7, 6, 5, 5]],
-      [[16, 1, 28, 28], [4, 1, 3, 3]],
+      [[3, 6, 10, 10], [7, 6, 5, 5]], // many channels, output channels not a multiple of 4
+      [[6, 1, 20, 20], [4, 1, 3, 3]], // one input channel, as the images'
       [[3, 2, 7, 9], [2, 2, 9, 11]], // kernel larger than the image
       [[8, 3, 9, 3], [5, 3, 3, 2]], // rows narrower than 4: the kernel vectorised along the weight's rows
     ];
