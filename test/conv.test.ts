@@ -7,7 +7,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, Tensor, manualSeed, nn, randn, tensor } from "../src";
+import {
+  Backend, MiniTorchError, Tensor, fastBackend, manualSeed, nn, randn, registerBackend, tensor, useBackend,
+} from "../src";
 import { expectError } from "./support/errors";
 import { GoldenCase, expectGolden, golden } from "./support/golden";
 import { fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
@@ -221,6 +223,27 @@ describe("conv gradients: central differences at every index of input, weight an
     const dd = d.toFlat();
     const expected = [0, 1].map((o) => dd.filter((_, i) => Math.floor(i / 20) % 2 === o).reduce((a, b) => a + b, 0));
     expectClose((bias.grad as Tensor).toFlat(), expected, 1e-12);
+  });
+});
+
+describe("conv backward computes only the gradients that are needed", () => {
+  it("skips the input's gradient when the input does not require grad (a network's images)", () => {
+    const calls: boolean[] = []; // the reverse flag of every conv2d kernel call
+    const conv2d: Backend["conv2d"] = (x, w, reverse, out) => {
+      calls.push(reverse);
+      return fastBackend.conv2d(x, w, reverse, out);
+    };
+    registerBackend({ ...fastBackend, name: "counting", conv2d });
+    const previous = useBackend("counting");
+    try {
+      manualSeed(3);
+      const w = randn(2, 1, 3, 3).requiresGrad_();
+      nn.conv2d(randn(2, 1, 6, 6), w).sum().backward();
+      expect(calls).toEqual([false, false]); // forward and the weight's gradient, no reverse (input) pass
+      expect(w.grad?.shape).toEqual([2, 1, 3, 3]);
+    } finally {
+      useBackend(previous);
+    }
   });
 });
 
