@@ -31,7 +31,6 @@ export default tseslint.config(
       "src/nn/**",
       "src/optim/**",
       "src/data*/**",
-      "src/tensor/format.ts",
       "scripts/lab*.ts",
       "scripts/lite.ts",
       "test/lab*",
