@@ -11,7 +11,10 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, ...BROWSER] } },
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, ...BROWSER] },
+      },
       { extends: true, test: { name: "browser", include: BROWSER, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -4,18 +4,23 @@
 //
 // Every kernel is a *job*: `kernel(args, chunk, thread)` does one chunk of the work described by the
 // i32 slots at `args`, so the calling thread and the worker threads (src/ops/fast/threads.ts) can share
-// a job by taking chunk numbers from an atomic counter. Pointers are byte offsets, strides count
-// elements. `thread` selects the thread's own scratch area (packing buffers of the GEMM).
+// a job by taking chunk numbers from an atomic counter. The slots and the block sizes are declared once,
+// in src/ops/fast/contract.ts, from which the build generates ./contract (a class per job whose fields
+// are its slots). Pointers are byte offsets, strides count elements. `thread` selects the thread's own
+// scratch area (packing buffers of the GEMM).
+import {
+  CONTRACT_HASH, ConvArgs, ExpMapArgs, GemmArgs, KC, MC, MR, NC, NR, PadArgs, SoftmaxRowsArgs,
+} from "./contract";
+
+/** The hash of the contract this module was built from: the loader refuses a stale module. */
+export function contractHash(): i32 {
+  return CONTRACT_HASH;
+}
 
 // ---- GEMM: C[t] = A[t] B[t], the BLIS loop nest --------------------------------------------------
 // A block of A (MC x KC) is packed into MR-row panels and a block of B (KC x NC) into NR-column panels,
 // so the micro-kernel reads both with unit stride; an MR x NR tile of C lives in 8 SIMD registers.
 
-const MR: i32 = 4;
-const NR: i32 = 4;
-const KC: i32 = 256;
-const MC: i32 = 64;
-const NC: i32 = 256;
 const A_PACK_BYTES: i32 = MC * KC * 8;
 const B_PACK_BYTES: i32 = KC * NC * 8;
 
@@ -27,14 +32,13 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-// gemm args (i32 slots): 0 A, 1 A batch stride, 2 A row stride, 3 A col stride,
-// 4 B, 5 B batch stride, 6 B row stride, 7 B col stride, 8 C, 9 C batch stride, 10 C row stride,
-// 11 M, 12 N, 13 K, 14 scratch base, 15 (unused). C's columns are contiguous. Chunks: per batch, one per
-// MC-row x NC-column block of C. K > 0 (the caller zero-fills when K = 0).
+// gemm: C's columns are contiguous. Chunks: per batch, one per MC-row x NC-column block of C. K > 0
+// (the caller zero-fills when K = 0).
 export function gemm(args: usize, chunk: i32, thread: i32): void {
-  const M = load<i32>(args, 44);
-  const N = load<i32>(args, 48);
-  const K = load<i32>(args, 52);
+  const job = changetype<GemmArgs>(args);
+  const M = job.m;
+  const N = job.n;
+  const K = job.k;
   const rowBlocks = (M + MC - 1) / MC;
   const colBlocks = (N + NC - 1) / NC;
   const t = chunk / (rowBlocks * colBlocks);
@@ -43,15 +47,15 @@ export function gemm(args: usize, chunk: i32, thread: i32): void {
   const j0 = (r % colBlocks) * NC;
   const mc = min(MC, M - i0);
   const nc = min(NC, N - j0);
-  const ars = load<i32>(args, 8);
-  const acs = load<i32>(args, 12);
-  const brs = load<i32>(args, 24);
-  const bcs = load<i32>(args, 28);
-  const crs = load<i32>(args, 40);
-  const a = (load<i32>(args, 0) as usize) + ((t * load<i32>(args, 4) + i0 * ars) << 3);
-  const b = (load<i32>(args, 16) as usize) + ((t * load<i32>(args, 20) + j0 * bcs) << 3);
-  const c = (load<i32>(args, 32) as usize) + ((t * load<i32>(args, 36) + i0 * crs + j0) << 3);
-  const ap = (load<i32>(args, 56) as usize) + (thread * (A_PACK_BYTES + B_PACK_BYTES) as usize);
+  const ars = job.aRow;
+  const acs = job.aCol;
+  const brs = job.bRow;
+  const bcs = job.bCol;
+  const crs = job.cRow;
+  const a = (job.a as usize) + ((t * job.aBatch + i0 * ars) << 3);
+  const b = (job.b as usize) + ((t * job.bBatch + j0 * bcs) << 3);
+  const c = (job.c as usize) + ((t * job.cBatch + i0 * crs + j0) << 3);
+  const ap = (job.scratch as usize) + (thread * (A_PACK_BYTES + B_PACK_BYTES) as usize);
   const bp = ap + (A_PACK_BYTES as usize);
   // With few rows of A, each element of B is used only a few times: packing B would cost as much as
   // the product, so the micro-kernel reads B's rows where they are (full panels of unit-stride B).
@@ -72,7 +76,8 @@ export function gemm(args: usize, chunk: i32, thread: i32): void {
         bPanel = bp;
       }
       for (let ir = 0; ir < mc; ir += MR) {
-        micro(ap + ((ir * kc) << 3), bPanel, bStep, kc, c + ((ir * crs + jr) << 3), crs, min(MR, mc - ir), min(NR, nc - jr), pc > 0);
+        const cTile = c + ((ir * crs + jr) << 3);
+        micro(ap + ((ir * kc) << 3), bPanel, bStep, kc, cTile, crs, min(MR, mc - ir), min(NR, nc - jr), pc > 0);
       }
     }
   }
@@ -96,7 +101,9 @@ function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, ap: usize): void {
       }
     } else {
       for (let k = 0; k < kc; k++) {
-        for (let r = 0; r < MR; r++) store<f64>(dst + (r << 3), r < rows ? load<f64>(src + ((r * rs + k * cs) << 3)) : 0.0);
+        for (let r = 0; r < MR; r++) {
+          store<f64>(dst + (r << 3), r < rows ? load<f64>(src + ((r * rs + k * cs) << 3)) : 0.0);
+        }
         dst += 32;
       }
     }
@@ -129,7 +136,9 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, bp: usize): void {
       }
     } else {
       for (let k = 0; k < kc; k++) {
-        for (let j = 0; j < NR; j++) store<f64>(dst + (j << 3), j < cols ? load<f64>(src + ((k * rs + j * cs) << 3)) : 0.0);
+        for (let j = 0; j < NR; j++) {
+          store<f64>(dst + (j << 3), j < cols ? load<f64>(src + ((k * rs + j * cs) << 3)) : 0.0);
+        }
         dst += 32;
       }
     }
@@ -140,7 +149,9 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, bp: usize): void {
  * bStep bytes apart (32 when packed). */
 // @ts-ignore: decorator
 @inline
-function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i32, accumulate: bool): void {
+function micro(
+  ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, mr: i32, nr: i32, accumulate: bool,
+): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
@@ -183,22 +194,52 @@ function micro(ap: usize, bp: usize, bStep: usize, kc: i32, c: usize, crs: i32, 
     const hi = i == 0 ? c01 : i == 1 ? c11 : i == 2 ? c21 : c31;
     const row = c + (i as usize) * rs;
     for (let j = 0; j < nr; j++) {
-      const v = j == 0 ? f64x2.extract_lane(lo, 0) : j == 1 ? f64x2.extract_lane(lo, 1) : j == 2 ? f64x2.extract_lane(hi, 0) : f64x2.extract_lane(hi, 1);
+      const v = j == 0 ? f64x2.extract_lane(lo, 0)
+        : j == 1 ? f64x2.extract_lane(lo, 1)
+        : j == 2 ? f64x2.extract_lane(hi, 0)
+        : f64x2.extract_lane(hi, 1);
       const p = row + ((j as usize) << 3);
       store<f64>(p, accumulate ? load<f64>(p) + v : v);
     }
   }
 }
 
-// ---- im2col: unfold each box of the convolution into a column ------------------------------------
-// im2col args: 0 x, 1 C, 2 H, 3 W, 4-7 strides of x (batch, channel, row, col), 8 KH, 9 KW, 10 Ho,
-// 11 Wo, 12 dir (+1 forward anchor, -1 reverse), 13 cols, 14 transposed (0/1). One chunk per batch b:
-//   cols[b][(c, kh, kw)][(oh, ow)] = x[b, c, oh + dir*kh, ow + dir*kw], 0 past the edges,
-// or with `transposed` the same values as colsT[b][(oh, ow)][(c, kh, kw)]. The caller picks the layout
-// whose inner run is longer: ow (Wo values) for an ordinary convolution, kw (KW values) for the weight
-// gradient, whose "kernel" is the whole image.
-// Short runs (a row of a small image) are copied inline: memory.copy / memory.fill call out of the
-// wasm code, which costs more than moving a few dozen doubles.
+// ---- Direct convolution ----------------------------------------------------------------------------
+// out[n][m][i][j] = sum_{c,p,q} w[m][c][p][q] * xp[n][c][i + p][j + q] over operands that `pad` laid
+// out: xp zero-padded so that every read falls inside it (the caller pads the top-left and flips w for
+// the reverse anchor, so both anchors are this one loop), and M a multiple of 4 (zero planes of w).
+// Two loop nests: along j (an output row: the forward pass and the input gradient, whose output is an
+// image), or with `kernelRows` along q (a row of w: the weight gradient, whose "kernel" is a whole
+// gradient image and whose output is only KH x KW). Each keeps 4 m by 4 j (or 4 m by 2 j, q in
+// lanes) of out in registers.
+
+// pad: dst[plane][c][top + h][left + w] = src[plane, c, h, w] (h and w reversed with `flip`), zero
+// elsewhere and in planes from n on. One chunk per plane of dst.
+export function pad(args: usize, chunk: i32, thread: i32): void {
+  const job = changetype<PadArgs>(args);
+  const C = job.c, hp = job.hp, wp = job.wp;
+  const plane = ((C * hp * wp) as usize) << 3;
+  const dst = (job.dst as usize) + (chunk as usize) * plane;
+  memory.fill(dst, 0, plane);
+  if (chunk >= job.n) return;
+  const H = min(job.h, hp - job.top), W = min(job.w, wp - job.left), flip = job.flip != 0;
+  const sw = job.sW;
+  for (let c = 0; c < C; c++) {
+    for (let h = 0; h < H; h++) {
+      const src = (job.src as usize) + ((chunk * job.sN + c * job.sC + h * job.sH) << 3);
+      const row = dst + (((c * hp + job.top + (flip ? H - 1 - h : h)) * wp + job.left) << 3);
+      if (!flip && sw == 1) copyRun(row, src, W);
+      else {
+        for (let w = 0; w < W; w++) {
+          store<f64>(row + (((flip ? W - 1 - w : w) as usize) << 3), load<f64>(src + ((w * sw) << 3)));
+        }
+      }
+    }
+  }
+}
+
+// Short runs are copied inline: memory.copy calls out of the wasm code, which costs more than moving a
+// few dozen doubles.
 // @ts-ignore: decorator
 @inline
 function copyRun(dst: usize, src: usize, n: i32): void {
@@ -206,71 +247,79 @@ function copyRun(dst: usize, src: usize, n: i32): void {
   for (; i + 2 <= n; i += 2) v128.store(dst + ((i as usize) << 3), v128.load(src + ((i as usize) << 3)));
   if (i < n) store<f64>(dst + ((i as usize) << 3), load<f64>(src + ((i as usize) << 3)));
 }
-// @ts-ignore: decorator
-@inline
-function zeroRun(dst: usize, n: i32): void {
-  let i = 0;
-  for (; i + 2 <= n; i += 2) v128.store(dst + ((i as usize) << 3), f64x2.splat(0));
-  if (i < n) store<f64>(dst + ((i as usize) << 3), 0.0);
+
+// conv: one chunk per (n, block of 4 m).
+export function conv(args: usize, chunk: i32, thread: i32): void {
+  const job = changetype<ConvArgs>(args);
+  const C = job.c, hp = job.hp, wp = job.wp, P = job.p, Q = job.q, M = job.m, Ho = job.ho, Wo = job.wo;
+  const blocks = M >> 2;
+  const n = chunk / blocks, m = (chunk % blocks) << 2;
+  const x = (job.x as usize) + (((n * C * hp * wp) as usize) << 3);
+  const w = (job.w as usize) + (((m * C * P * Q) as usize) << 3);
+  const out = (job.out as usize) + ((((n * M + m) * Ho * Wo) as usize) << 3);
+  // Two calls with a constant flag: each inlined copy keeps only its own branches.
+  if (job.kernelRows != 0) convBlock(true, x, w, out, C, hp, wp, P, Q, Ho, Wo);
+  else convBlock(false, x, w, out, C, hp, wp, P, Q, Ho, Wo);
 }
 
-export function im2col(args: usize, chunk: i32, thread: i32): void {
-  const C = load<i32>(args, 4), H = load<i32>(args, 8), W = load<i32>(args, 12);
-  const sb = load<i32>(args, 16), sc = load<i32>(args, 20), sh = load<i32>(args, 24), sw = load<i32>(args, 28);
-  const KH = load<i32>(args, 32), KW = load<i32>(args, 36), Ho = load<i32>(args, 40), Wo = load<i32>(args, 44);
-  const dir = load<i32>(args, 48);
-  const x = (load<i32>(args, 0) as usize) + ((chunk * sb) << 3);
-  let dst = (load<i32>(args, 52) as usize) + (((chunk * C * KH * KW * Ho * Wo) as usize) << 3);
-  if (load<i32>(args, 56) != 0) {
-    for (let oh = 0; oh < Ho; oh++) {
-      for (let ow = 0; ow < Wo; ow++) {
-        // kw whose input column ow + dir*kw lies inside [0, W)
-        const lo = dir > 0 ? 0 : max(0, ow - W + 1);
-        const hi = dir > 0 ? min(KW, W - ow) : min(KW, ow + 1);
-        for (let c = 0; c < C; c++) {
-          for (let kh = 0; kh < KH; kh++) {
-            const ih = oh + dir * kh;
-            if (ih < 0 || ih >= H || lo >= hi) {
-              zeroRun(dst, KW);
-            } else {
-              const src = x + ((c * sc + ih * sh) << 3);
-              for (let kw = 0; kw < lo; kw++) store<f64>(dst + ((kw as usize) << 3), 0.0);
-              if (dir > 0 && sw == 1) {
-                copyRun(dst, src + ((ow as usize) << 3), hi);
-              } else {
-                for (let kw = lo; kw < hi; kw++) store<f64>(dst + ((kw as usize) << 3), load<f64>(src + (((ow + dir * kw) * sw) << 3)));
-              }
-              for (let kw = max(hi, lo); kw < KW; kw++) store<f64>(dst + ((kw as usize) << 3), 0.0);
-            }
-            dst += (KW as usize) << 3;
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+// Along the output (kernelRows false): j in blocks of 4 (Wo a multiple of 4, wp >= Wo + Q - 1), the lanes
+// hold j and j + 1, w[m + r] splat across them. Along the kernel: j in pairs (Wo even, wp >= Wo + Q), q in
+// pairs (Q even, the pad zero), the lanes hold q and q + 1 and are summed at the end.
+// @ts-ignore: decorator
+@inline
+function convBlock(
+  kernelRows: bool, x: usize, w0: usize, out: usize, C: i32, hp: i32, wp: i32, P: i32, Q: i32, Ho: i32, Wo: i32,
+): void {
+  const wPlane = ((C * P * Q) as usize) << 3, outPlane = ((Ho * Wo) as usize) << 3, xRow = (wp as usize) << 3;
+  const w1 = w0 + wPlane, w2 = w1 + wPlane, w3 = w2 + wPlane;
+  // The second vector of x: two columns on (along the output) or one (along the kernel).
+  const second: usize = kernelRows ? 8 : 16;
+  const qStep = kernelRows ? 2 : 1;
+  for (let i = 0; i < Ho; i++) {
+    for (let j = 0; j < Wo; j += kernelRows ? 2 : 4) {
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      let wo: usize = 0;
+      for (let c = 0; c < C; c++) {
+        let row = x + ((((c * hp + i) * wp + j) as usize) << 3);
+        for (let p = 0; p < P; p++) {
+          for (let q = 0; q < Q; q += qStep) {
+            const at = row + ((q as usize) << 3);
+            const x0 = v128.load(at), x1 = v128.load(at + second);
+            let a = kernelRows ? v128.load(w0 + wo) : v128.load64_splat(w0 + wo);
+            c00 = f64x2.add(c00, f64x2.mul(a, x0));
+            c01 = f64x2.add(c01, f64x2.mul(a, x1));
+            a = kernelRows ? v128.load(w1 + wo) : v128.load64_splat(w1 + wo);
+            c10 = f64x2.add(c10, f64x2.mul(a, x0));
+            c11 = f64x2.add(c11, f64x2.mul(a, x1));
+            a = kernelRows ? v128.load(w2 + wo) : v128.load64_splat(w2 + wo);
+            c20 = f64x2.add(c20, f64x2.mul(a, x0));
+            c21 = f64x2.add(c21, f64x2.mul(a, x1));
+            a = kernelRows ? v128.load(w3 + wo) : v128.load64_splat(w3 + wo);
+            c30 = f64x2.add(c30, f64x2.mul(a, x0));
+            c31 = f64x2.add(c31, f64x2.mul(a, x1));
+            wo += (qStep as usize) << 3;
           }
+          row += xRow;
         }
       }
-    }
-    return;
-  }
-  for (let c = 0; c < C; c++) {
-    for (let kh = 0; kh < KH; kh++) {
-      for (let kw = 0; kw < KW; kw++) {
-        const dw = dir * kw;
-        // Output columns ow whose input column ow + dw lies inside [0, W).
-        const lo = max(0, -dw), hi = min(Wo, W - dw);
-        for (let oh = 0; oh < Ho; oh++) {
-          const ih = oh + dir * kh;
-          if (ih < 0 || ih >= H || lo >= hi) {
-            zeroRun(dst, Wo);
-          } else {
-            const src = x + ((c * sc + ih * sh) << 3);
-            for (let ow = 0; ow < lo; ow++) store<f64>(dst + ((ow as usize) << 3), 0.0);
-            if (sw == 1) {
-              copyRun(dst + ((lo as usize) << 3), src + (((lo + dw) as usize) << 3), hi - lo);
-            } else {
-              for (let ow = lo; ow < hi; ow++) store<f64>(dst + ((ow as usize) << 3), load<f64>(src + (((ow + dw) * sw) << 3)));
-            }
-            for (let ow = max(hi, lo); ow < Wo; ow++) store<f64>(dst + ((ow as usize) << 3), 0.0);
-          }
-          dst += (Wo as usize) << 3;
-        }
+      const o = out + ((((i * Wo) + j) as usize) << 3);
+      if (kernelRows) {
+        store<f64>(o, hsum(c00)); store<f64>(o, hsum(c01), 8);
+        store<f64>(o + outPlane, hsum(c10)); store<f64>(o + outPlane, hsum(c11), 8);
+        store<f64>(o + 2 * outPlane, hsum(c20)); store<f64>(o + 2 * outPlane, hsum(c21), 8);
+        store<f64>(o + 3 * outPlane, hsum(c30)); store<f64>(o + 3 * outPlane, hsum(c31), 8);
+      } else {
+        v128.store(o, c00); v128.store(o, c01, 16);
+        v128.store(o + outPlane, c10); v128.store(o + outPlane, c11, 16);
+        v128.store(o + 2 * outPlane, c20); v128.store(o + 2 * outPlane, c21, 16);
+        v128.store(o + 3 * outPlane, c30); v128.store(o + 3 * outPlane, c31, 16);
       }
     }
   }
@@ -311,13 +360,15 @@ function vexp(x: v128): v128 {
   const shifter = v128.load64_splat(EXP_C, 16);
   const t = f64x2.add(f64x2.mul(x, v128.load64_splat(EXP_C, 24)), shifter);
   const k = f64x2.sub(t, shifter);
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, v128.load64_splat(EXP_C, 32))), f64x2.mul(k, v128.load64_splat(EXP_C, 40)));
+  const rHigh = f64x2.sub(x, f64x2.mul(k, v128.load64_splat(EXP_C, 32)));
+  const r = f64x2.sub(rHigh, f64x2.mul(k, v128.load64_splat(EXP_C, 40)));
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
   const one = v128.load64_splat(EXP_C, 88);
   const q01 = f64x2.add(one, r);
   const q23 = f64x2.add(v128.load64_splat(EXP_C, 80), f64x2.mul(r, v128.load64_splat(EXP_C, 72)));
-  const q456 = f64x2.add(f64x2.add(v128.load64_splat(EXP_C, 64), f64x2.mul(r, v128.load64_splat(EXP_C, 56))), f64x2.mul(r2, v128.load64_splat(EXP_C, 48)));
+  const q45 = f64x2.add(v128.load64_splat(EXP_C, 64), f64x2.mul(r, v128.load64_splat(EXP_C, 56)));
+  const q456 = f64x2.add(q45, f64x2.mul(r2, v128.load64_splat(EXP_C, 48)));
   const p = f64x2.add(f64x2.add(q01, f64x2.mul(r2, q23)), f64x2.mul(r4, q456));
   const j0 = (i64x2.extract_lane(t, 0) as usize) & 31;
   const j1 = (i64x2.extract_lane(t, 1) as usize) & 31;
@@ -333,11 +384,11 @@ function sexp(x: f64): f64 {
   return f64x2.extract_lane(vexp(f64x2.splat(x)), 0);
 }
 
-// exp args: 0 x, 1 out, 2 n, 3 chunk size (even). out[i] = exp(x[i]).
 export function expMap(args: usize, chunk: i32, thread: i32): void {
-  const n = load<i32>(args, 8), size = load<i32>(args, 12);
+  const job = changetype<ExpMapArgs>(args);
+  const n = job.n, size = job.chunk;
   const start = chunk * size, end = min(n, start + size);
-  const x = load<i32>(args, 0) as usize, out = load<i32>(args, 4) as usize;
+  const x = job.x as usize, out = job.out as usize;
   let i = start;
   for (; i + 2 <= end; i += 2) {
     const p = (i as usize) << 3;
@@ -346,11 +397,11 @@ export function expMap(args: usize, chunk: i32, thread: i32): void {
   for (; i < end; i++) store<f64>(out + ((i as usize) << 3), sexp(load<f64>(x + ((i as usize) << 3))));
 }
 
-// softmax args: 0 x, 1 out, 2 rows, 3 n (row length), 4 log (0/1), 5 rows per chunk. Rows are
-// contiguous: out = exp(x - max) / sum, or log-softmax x - max - log(sum exp(x - max)).
+// softmax: out = exp(x - max) / sum, or log-softmax x - max - log(sum exp(x - max)), per row.
 export function softmaxRows(args: usize, chunk: i32, thread: i32): void {
-  const rows = load<i32>(args, 8), n = load<i32>(args, 12), log = load<i32>(args, 16), per = load<i32>(args, 20);
-  const x0 = load<i32>(args, 0) as usize, o0 = load<i32>(args, 4) as usize;
+  const job = changetype<SoftmaxRowsArgs>(args);
+  const rows = job.rows, n = job.n, log = job.log, per = job.perChunk;
+  const x0 = job.x as usize, o0 = job.out as usize;
   const end = min(rows, (chunk + 1) * per);
   for (let row = chunk * per; row < end; row++) {
     const x = x0 + (((row * n) as usize) << 3), out = o0 + (((row * n) as usize) << 3);

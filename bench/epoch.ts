@@ -4,14 +4,9 @@
  * GC: it must not grow, i.e. no graph nodes leak) and the resident set size: the peak over the
  * epochs, sampled after every step, and the process's peak (which also counts loading the digits).
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { Tensor, TensorData, datasets, manualSeed, useBackend } from "../src";
-import "../src/ops/fast";
 import { BATCH, ourTrainer } from "./mnist-net";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
+import { gc } from "./timing";
 
 export interface EpochReport {
   images: number;

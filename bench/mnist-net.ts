@@ -16,7 +16,12 @@ export interface Trainer {
   step(images: Tensor, labels: Tensor): number;
 }
 
-export function ourTrainer(): Trainer {
+/** The phases of a step, for bench/profile-step.ts: the forward pass (loss included), backward, the
+ * optimizer (zeroGrad and step). */
+export type Phase = "forward" | "backward" | "optimizer" | "done";
+
+/** `onPhase` is called as each phase starts, and with "done" at the end. */
+export function ourTrainer(onPhase: (phase: Phase) => void = () => {}): Trainer {
   const conv1 = new nn.Conv2d(1, 4, [3, 3]);
   const conv2 = new nn.Conv2d(4, 8, [3, 3]);
   const fc1 = new nn.Linear(392, 64);
@@ -26,14 +31,18 @@ export function ourTrainer(): Trainer {
   return {
     step(images, labels) {
       const b = images.shape[0];
+      onPhase("forward");
       let h = conv1.forward(images).relu();
       h = conv2.forward(h).relu();
       h = nn.avgpool2d(h, [4, 4]).contiguous().view(b, 392);
       h = nn.dropout(fc1.forward(h).relu(), 0.25, true);
       const loss = nn.nllLoss(nn.logsoftmax(fc2.forward(h), 1), labels);
-      opt.zeroGrad();
+      onPhase("backward");
       loss.backward();
+      onPhase("optimizer");
       opt.step();
+      opt.zeroGrad();
+      onPhase("done");
       return loss.item();
     },
   };
@@ -58,7 +67,8 @@ export function ourBatch(batch: { images: Float64Array; labels: number[] }): [Te
 
 /** The same network and step with tfjs (NHWC, float32), trained with tf.train.sgd's minimize. */
 export function tfjsTrainer(tf: typeof TF): { step(images: TF.Tensor4D, labels: TF.Tensor2D): number } {
-  const init = (shape: number[], fanIn: number) => tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
+  const init = (shape: number[], fanIn: number) =>
+    tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
   const w1 = init([3, 3, 1, 4], 9), b1 = init([4], 9);
   const w2 = init([3, 3, 4, 8], 36), b2 = init([8], 36);
   const w3 = init([392, 64], 392), b3 = init([64], 392);

@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: minitorch-ts against tfjs 4.22 (its pure-JS "cpu" backend and its "wasm" backend)
- * on the same seeded inputs, in one run. Each cell is the median of repeated runs after a warm-up.
- * Prints a table with the ratios ours / peer (below 1: we are faster), checks the issue's targets,
- * trains the MNIST network for two epochs of 5,000 real digits in a child process (seconds per epoch,
- * heap after each epoch, peak RSS), and writes everything to build/bench.json.
+ * `npm run bench`: minitorch-ts against PyTorch's CPU (float64 and float32, one thread and all threads,
+ * in a child process of Debian's python3: bench/torch-peer.ts) and tfjs 4.22 (its pure-JS "cpu" backend
+ * and its "wasm" backend) on the same seeded inputs, in one run. Each cell is the median of repeated
+ * runs after a warm-up. Prints a table with the ratios ours / peer (below 1: we are faster), checks the
+ * targets (met / NOT met), trains the MNIST network for two epochs of 5,000 real digits in a child
+ * process (seconds per epoch, heap after each epoch, peak RSS), and writes everything to build/bench.json.
  *
  * Columns: "fast" is our default backend as it runs by default (worker threads unless the machine is
  * oversubscribed), "fast 1T" the same on one thread, "reference" the readable kernels the notebooks
@@ -15,11 +16,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Tensor, TensorData, nn, useBackend } from "../src";
-import "../src/ops/fast";
 import { threadCount } from "../src/ops/fast/threads";
 import type { EpochReport } from "./epoch";
 import { BATCH, ourBatch, ourTrainer, randomBatch, tfjsTrainer } from "./mnist-net";
 import { TfBackend, sync, tf, useTf } from "./tfjs";
+import { Samples, TorchDtype, TorchPeer, startTorchPeer } from "./torch-peer";
 import { TimeOptions, time } from "./timing";
 
 /** A seeded array of uniform numbers in [-1, 1), shared by both libraries. */
@@ -59,6 +60,22 @@ const matmul = (n: number): Case => ({
   tfjs: () => {
     const [a, b] = [theirs([n, n], 1), theirs([n, n], 2)];
     return { run: () => sync(() => tf.matMul(a, b)) };
+  },
+});
+
+/** A binary elementwise op on two seeded vectors of 1e6 elements. */
+const elementwise = (
+  name: string, op: (a: Tensor, b: Tensor) => Tensor, tfOp: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+): Case => ({
+  id: `${name}-1e6`,
+  label: `${name} 1e6`,
+  ours: () => {
+    const [a, b] = [ours([1_000_000], 7), ours([1_000_000], 8)];
+    return { run: () => op(a, b) };
+  },
+  tfjs: () => {
+    const [a, b] = [theirs([1_000_000], 7), theirs([1_000_000], 8)];
+    return { run: () => sync(() => tfOp(a, b)) };
   },
 });
 
@@ -132,18 +149,8 @@ const cases: Case[] = [
       return { run: () => sync(() => tf.logSoftmax(x)) };
     },
   },
-  {
-    id: "add-1e6",
-    label: "add 1e6",
-    ours: () => {
-      const [a, b] = [ours([1_000_000], 7), ours([1_000_000], 8)];
-      return { run: () => a.add(b) };
-    },
-    tfjs: () => {
-      const [a, b] = [theirs([1_000_000], 7), theirs([1_000_000], 8)];
-      return { run: () => sync(() => tf.add(a, b)) };
-    },
-  },
+  elementwise("add", (a, b) => a.add(b), (a, b) => tf.add(a, b)),
+  elementwise("mul", (a, b) => a.mul(b), (a, b) => tf.mul(a, b)),
   {
     id: "exp-1e6",
     label: "exp 1e6",
@@ -176,12 +183,24 @@ const cases: Case[] = [
   },
 ];
 
-type Column = "fast" | "fast1" | "reference" | "cpu" | "wasm";
-const COLUMNS: Column[] = ["fast", "fast1", "reference", "cpu", "wasm"];
-const HEADERS: Record<Column, string> = { fast: "fast", fast1: "fast 1T", reference: "reference", cpu: "tfjs-cpu", wasm: "tfjs-wasm" };
-type Cell = { ms: number; runs: number } | { skipped: string };
+type TorchColumn = "torch64" | "torch64x1" | "torch32" | "torch32x1";
+type Column = "fast" | "fast1" | "reference" | "cpu" | "wasm" | TorchColumn;
+const ALL_COLUMNS: Column[] = [
+  "fast", "fast1", "reference", "torch64x1", "torch64", "torch32x1", "torch32", "cpu", "wasm",
+];
+const HEADERS: Record<Column, string> = {
+  fast: "fast", fast1: "fast 1T", reference: "reference", cpu: "tfjs-cpu", wasm: "tfjs-wasm",
+  torch64x1: "torch f64 1T", torch64: "torch f64", torch32x1: "torch f32 1T", torch32: "torch f32",
+};
+/** PyTorch's columns: dtype and threads (0: all the machine's). */
+const TORCH: Record<TorchColumn, [TorchDtype, number]> = {
+  torch64: ["float64", 0], torch64x1: ["float64", 1], torch32: ["float32", 0], torch32x1: ["float32", 1],
+};
+const isTorch = (column: Column): column is TorchColumn => column in TORCH;
+/** Medians of the wall-clock and the CPU-time samples. */
+type Cell = { ms: number; cpuMs: number; runs: number } | { skipped: string };
 
-/** Makes `column` the active library / backend / thread setting. */
+/** Makes `column` the active library / backend / thread setting (PyTorch's are set per request). */
 async function activate(column: Column): Promise<void> {
   if (column === "cpu" || column === "wasm") return useTf(column);
   useBackend(column === "reference" ? "reference" : "fast");
@@ -191,11 +210,19 @@ async function activate(column: Column): Promise<void> {
 /** Times one case in every column, in ROUNDS rounds that visit the columns in turn, so a change in the
  * machine's load (it is shared) hits every column alike; the cell is the median of all its samples. */
 const ROUNDS = 3;
-async function measureCase(c: Case): Promise<Partial<Record<Column, Cell>>> {
-  const works = new Map<Column, Work>();
+/** Untimed calls before a column's first round: V8 optimises a function only after it has run a while,
+ * and a training step calls some hundred of them (with 3, the step was timed half-compiled: 1.5x slower). */
+const WARMUP = 15;
+async function measureCase(c: Case, torch: TorchPeer | string): Promise<Partial<Record<Column, Cell>>> {
+  const works = new Map<Column, Work | null>();
   const cells: Partial<Record<Column, Cell>> = {};
-  const samples = new Map<Column, number[]>();
+  const samples = new Map<Column, Samples>();
   for (const column of COLUMNS) {
+    if (isTorch(column)) {
+      if (typeof torch === "string") cells[column] = { skipped: `PyTorch: ${torch}` };
+      else works.set(column, null);
+      continue;
+    }
     try {
       await activate(column);
       const work = column === "cpu" || column === "wasm" ? c.tfjs(column) : c.ours();
@@ -209,22 +236,33 @@ async function measureCase(c: Case): Promise<Partial<Record<Column, Cell>>> {
     for (const [column, work] of works) {
       if (cells[column] !== undefined) continue;
       try {
-        await activate(column);
         const slow = column === "reference" || column === "cpu";
-        const options: TimeOptions = slow
+        const options: Required<TimeOptions> = slow
           ? { warmup: 1, minRuns: 1, budgetMs: 300, maxRuns: 3 }
-          : { warmup: round === 0 ? 3 : 1, minRuns: 3, budgetMs: 400, maxRuns: 15 };
-        const t = await time(work.run, work.setup, options);
-        samples.set(column, [...(samples.get(column) ?? []), ...t.samples]);
+          : { warmup: round === 0 ? WARMUP : 1, minRuns: 3, budgetMs: 400, maxRuns: 15 };
+        let timed: Samples | string;
+        if (work === null) {
+          const [dtype, threads] = TORCH[column as TorchColumn];
+          timed = await (torch as TorchPeer).time(c.id, dtype, threads || availableParallelism(), options);
+        } else {
+          await activate(column);
+          const t = await time(work.run, work.setup, options);
+          timed = { wall: t.samples, cpu: t.cpuSamples };
+        }
+        if (typeof timed === "string") cells[column] = { skipped: timed };
+        else {
+          const all = samples.get(column) ?? { wall: [], cpu: [] };
+          samples.set(column, { wall: [...all.wall, ...timed.wall], cpu: [...all.cpu, ...timed.cpu] });
+        }
       } catch (error) {
         cells[column] = { skipped: `failed: ${(error as Error).message.split("\n")[0]}` };
       }
     }
   }
+  const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1];
   for (const [column, all] of samples) {
     if (cells[column] !== undefined) continue;
-    all.sort((x, y) => x - y);
-    cells[column] = { ms: all[all.length >> 1], runs: all.length };
+    cells[column] = { ms: median(all.wall), cpuMs: median(all.cpu), runs: all.wall.length };
   }
   process.env.MINITORCH_THREADS = "";
   useBackend("fast");
@@ -240,44 +278,62 @@ function runEpochs(): Promise<EpochReport | { error: string }> {
   });
 }
 
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+/** The ratio columns: ours / peer. */
+const RATIOS: [Column, Column][] = [["fast1", "torch64x1"], ["fast", "torch64"], ["fast", "cpu"], ["fast", "wasm"]];
+const ratioText = (ours: number | undefined, peer: number | undefined) =>
+  ours === undefined || peer === undefined ? "n/a" : (ours / peer).toFixed(ours / peer < 0.1 ? 4 : 2);
+const fmt = (ms: number) => ms.toFixed(ms >= 100 ? 0 : ms >= 10 ? 1 : ms >= 1 ? 2 : 3);
 const msOf = (cell: Cell | undefined) => (cell !== undefined && "ms" in cell ? cell.ms : undefined);
+
+/** `npm run bench -- id ... [--columns=fast1,torch64x1,...]` runs only the cases named (and the MNIST
+ * epochs only if "epoch" is named), in only the columns named. */
+const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const chosen = only.length === 0 ? cases : cases.filter((c) => only.includes(c.id));
+const columnsArg = process.argv.find((a) => a.startsWith("--columns="));
+const COLUMNS = columnsArg === undefined
+  ? ALL_COLUMNS
+  : ALL_COLUMNS.filter((c) => columnsArg.slice("--columns=".length).split(",").includes(c));
+const loadText = (load: number[]) => load.map((l) => l.toFixed(2)).join(" ");
 
 async function main(): Promise<void> {
   const started = Date.now();
   const load0 = loadavg();
-  console.log(`minitorch-ts benchmark: ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, Node ${process.version}, ` +
-    `our threads now ${threadCount()} (1 while the machine is oversubscribed), load average ${load0.map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`minitorch-ts benchmark: ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, ` +
+    `Node ${process.version}, our threads now ${threadCount()} (1 while the machine is oversubscribed), ` +
+    `load average ${loadText(load0)}`);
+  const torch = await startTorchPeer(numbers(1000, 1).reduce((a, b) => a + b, 0));
+  console.log(`PyTorch: ${typeof torch === "string" ? torch : `${torch.version}, in a child process`}`);
   const results: Record<string, Partial<Record<Column, Cell>>> = {};
-  for (const c of cases) {
-    results[c.id] = await measureCase(c);
-    process.stdout.write(".");
+  try {
+    for (const c of chosen) {
+      results[c.id] = await measureCase(c, torch);
+      process.stdout.write(".");
+    }
+  } finally {
+    if (typeof torch !== "string") torch.close();
   }
   process.stdout.write("\n");
-  const epochs = await runEpochs();
+  const epochs = only.length === 0 || only.includes("epoch") ? await runEpochs() : { error: "not run (not chosen)" };
 
   // ---- table -------------------------------------------------------------------------------------
-  const rows = cases.map((c) => {
+  const rows = chosen.map((c) => {
     const r = results[c.id];
     const cells = COLUMNS.map((col) => {
       const cell = r[col];
       return cell === undefined ? "" : "ms" in cell ? fmt(cell.ms) : "n/a";
     });
-    const fast = msOf(r.fast);
-    const ratio = (peer: Column) => {
-      const p = msOf(r[peer]);
-      return fast === undefined || p === undefined ? "n/a" : (fast / p).toFixed(fast / p < 0.1 ? 4 : 2);
-    };
-    return [c.label, ...cells, ratio("cpu"), ratio("wasm")];
+    return [c.label, ...cells, ...RATIOS.map(([ours, peer]) => ratioText(msOf(r[ours]), msOf(r[peer])))];
   });
-  const header = ["work (median ms)", ...COLUMNS.map((c) => HEADERS[c]), "fast/cpu", "fast/wasm"];
+  const ratioHeaders = RATIOS.map(([o, p]) => `${HEADERS[o]}/${HEADERS[p]}`);
+  const header = ["work (median ms)", ...COLUMNS.map((c) => HEADERS[c]), ...ratioHeaders];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => "| " + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(" | ") + " |";
+  const line = (r: string[]) =>
+    "| " + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(" | ") + " |";
   console.log(line(header));
   console.log("| " + widths.map((w, i) => (i === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":")).join(" | ") + " |");
   rows.forEach((r) => console.log(line(r)));
   const notes = new Set<string>();
-  for (const c of cases) {
+  for (const c of chosen) {
     if (c.note) notes.add(`${c.label}: ${c.note}`);
     for (const col of COLUMNS) {
       const cell = results[c.id][col];
@@ -287,22 +343,54 @@ async function main(): Promise<void> {
   notes.forEach((n) => console.log(`  note: ${n}`));
 
   // ---- targets -----------------------------------------------------------------------------------
-  const get = (id: string, col: Column) => msOf(results[id][col]);
+  const get = (id: string, col: Column) => msOf(results[id]?.[col]);
   const targets: { name: string; value: string; met: boolean | null }[] = [];
   const check = (name: string, value: number | undefined, show: (v: number) => string, ok: (v: number) => boolean) =>
-    targets.push({ name, value: value === undefined ? "n/a" : show(value), met: value === undefined ? null : ok(value) });
+    targets.push(value === undefined
+      ? { name, value: "n/a", met: null }
+      : { name, value: show(value), met: ok(value) });
+  // PyTorch: one thread against one thread, float64 against float64; the verdict on the wall clock, and
+  // the ratio of CPU times beside it (the fairer one on a loaded machine, see timing.ts).
+  const cpuOf = (id: string, col: Column) => {
+    const cell = results[id]?.[col];
+    return cell !== undefined && "cpuMs" in cell ? cell.cpuMs : undefined;
+  };
+  const vsTorch = (id: string, label: string, limit: number) => {
+    const [ours, peer] = [get(id, "fast1"), get(id, "torch64x1")];
+    const [oursCpu, peerCpu] = [cpuOf(id, "fast1"), cpuOf(id, "torch64x1")];
+    const cpu = oursCpu && peerCpu ? ` (CPU time: ${(oursCpu / peerCpu).toFixed(2)}x)` : "";
+    const name = `${label} <= ${limit}x PyTorch (1T, f64)`;
+    check(name, ours && peer && ours / peer, (v) => `${v.toFixed(2)}x${cpu}`, (v) => v <= limit);
+  };
+  vsTorch("train-step", "train step", 1.5);
+  vsTorch("matmul-512", "matmul 512", 2);
+  vsTorch("softmax", "softmax", 1.5);
+  vsTorch("logsoftmax", "logsoftmax", 1.5);
+  vsTorch("add-1e6", "add 1e6", 1.5);
+  vsTorch("mul-1e6", "mul 1e6", 1.5);
+  vsTorch("exp-1e6", "exp 1e6", 1.5);
+  if (!("error" in epochs)) {
+    const slowest = Math.max(...epochs.secondsPerEpoch);
+    const name = "MNIST epoch of 5,000 digits < 2 s (default threads)";
+    check(name, slowest, (v) => `${v.toFixed(2)} s (the slower epoch)`, (v) => v < 2);
+  }
+  // tfjs, the earlier peers.
   const [stepOurs, stepCpu] = [get("train-step", "fast"), get("train-step", "cpu")];
-  check("train step >= 20x faster than tfjs-cpu", stepOurs && stepCpu && stepCpu / stepOurs, (v) => `${v.toFixed(1)}x`, (v) => v >= 20);
+  const times = (v: number) => `${v.toFixed(1)}x`;
+  check("train step >= 20x faster than tfjs-cpu", stepOurs && stepCpu && stepCpu / stepOurs, times, (v) => v >= 20);
   const mm = get("matmul-512", "fast");
-  check("matmul 512 float64 >= 10 GFLOP/s", mm && (2 * 512 ** 3) / mm / 1e6, (v) => `${v.toFixed(1)} GFLOP/s`, (v) => v >= 10);
+  const gflops = (v: number) => `${v.toFixed(1)} GFLOP/s`;
+  check("matmul 512 float64 >= 10 GFLOP/s", mm && (2 * 512 ** 3) / mm / 1e6, gflops, (v) => v >= 10);
   const mm1 = get("matmul-512", "fast1");
-  check("  (one thread)", mm1 && (2 * 512 ** 3) / mm1 / 1e6, (v) => `${v.toFixed(1)} GFLOP/s`, (v) => v >= 10);
+  check("  (one thread)", mm1 && (2 * 512 ** 3) / mm1 / 1e6, gflops, (v) => v >= 10);
   const [sm, smCpu, smWasm] = [get("softmax", "fast"), get("softmax", "cpu"), get("softmax", "wasm")];
-  check("softmax within 2x of tfjs-wasm", sm && smWasm && sm / smWasm, (v) => `${v.toFixed(2)}x its time`, (v) => v <= 2);
+  const itsTime = (v: number) => `${v.toFixed(2)}x its time`;
+  check("softmax within 2x of tfjs-wasm", sm && smWasm && sm / smWasm, itsTime, (v) => v <= 2);
   check("softmax >= 50x faster than tfjs-cpu", sm && smCpu && smCpu / sm, (v) => `${v.toFixed(0)}x`, (v) => v >= 50);
   if (!("error" in epochs)) {
     const growth = epochs.heapAfterEpochMB[1] - epochs.heapAfterEpochMB[0];
-    check("epoch does not grow the heap", growth, (v) => `${v >= 0 ? "+" : ""}${v.toFixed(2)} MB from epoch 1 to 2`, (v) => v < 2);
+    const mb = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(2)} MB from epoch 1 to 2`;
+    check("epoch does not grow the heap", growth, mb, (v) => v < 2);
   }
   console.log("targets:");
   for (const t of targets) console.log(`  ${t.met === null ? "?" : t.met ? "met" : "NOT met"}  ${t.name}: ${t.value}`);
@@ -314,12 +402,14 @@ async function main(): Promise<void> {
         `${epochs.secondsPerEpoch.map((s) => s.toFixed(2)).join(" s, ")} s per epoch; ` +
         `loss ${epochs.lossFirst.toFixed(3)} -> ${epochs.lossLast.toFixed(3)}; ` +
         `heap after each epoch ${epochs.heapAfterEpochMB.map((h) => h.toFixed(1)).join(", ")} MB; ` +
-        `RSS ${epochs.rssBeforeMB.toFixed(0)} MB before, peak ${epochs.peakRssDuringEpochsMB.toFixed(0)} MB during the epochs ` +
+        `RSS ${epochs.rssBeforeMB.toFixed(0)} MB before, ` +
+        `peak ${epochs.peakRssDuringEpochsMB.toFixed(0)} MB during the epochs ` +
         `(process peak ${epochs.processPeakRssMB.toFixed(0)} MB, digits loading included)`,
     );
   }
   const load1 = loadavg();
-  console.log(`our threads at the end ${threadCount()}; load average at the end ${load1.map((l) => l.toFixed(2)).join(" ")}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+  console.log(`our threads at the end ${threadCount()}; load average at the end ${loadText(load1)}; ` +
+    `${((Date.now() - started) / 1000).toFixed(0)} s in all`);
 
   mkdirSync(join(__dirname, "..", "build"), { recursive: true });
   const file = join(__dirname, "..", "build", "bench.json");
@@ -328,9 +418,13 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         date: new Date().toISOString(),
-        machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, threads: threadCount(), loadAverage: { start: load0, end: load1 } },
+        torch: typeof torch === "string" ? torch : torch.version,
+        machine: {
+          cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, threads: threadCount(),
+          loadAverage: { start: load0, end: load1 },
+        },
         units: "median milliseconds per call; ratios are ours (fast) / peer",
-        cases: cases.map((c) => ({ id: c.id, label: c.label, flops: c.flops, note: c.note, results: results[c.id] })),
+        cases: chosen.map((c) => ({ id: c.id, label: c.label, flops: c.flops, note: c.note, results: results[c.id] })),
         targets,
         epochs,
       },

@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const theme = values.theme;
   if (theme !== "light" && theme !== "dark") throw new Error(`--theme must be light or dark, got ${theme}`);
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0)) throw new Error(`--timeout must be a whole number of seconds, got ${values.timeout}`);
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0)) {
+    throw new Error(`--timeout must be a whole number of seconds, got ${values.timeout}`);
+  }
   const sources = positionals.length > 0 ? positionals.map((p) => resolve(p)) : listNotebooks(NOTEBOOKS);
   if (sources.length === 0) throw new Error(`no notebooks in ${NOTEBOOKS}`);
 
@@ -59,13 +61,15 @@ async function main(): Promise<void> {
   const short = (path: string): string => (relative(ROOT, path).startsWith("..") ? path : relative(ROOT, path));
   const mb = (bytes: number | null): string => (bytes === null ? "-" : `${(bytes / 1_000_000).toFixed(1)} MB`);
   for (const h of manifest.handouts) {
-    console.log(`ok ${h.name}: ${h.plots} figures, HTML ${mb(h.htmlBytes)}, PDF ${mb(h.pdfBytes)}${h.pdfPages === null ? "" : ` (${h.pdfPages} pages)`}`);
+    const pages = h.pdfPages === null ? "" : ` (${h.pdfPages} pages)`;
+    console.log(`ok ${h.name}: ${h.plots} figures, HTML ${mb(h.htmlBytes)}, PDF ${mb(h.pdfBytes)}${pages}`);
   }
   const total = manifest.handouts.reduce((sum, h) => sum + h.htmlBytes + (h.pdfBytes ?? 0), 0);
   const { execute, html, pdf, total: seconds } = manifest.seconds;
+  const { executed, reused } = manifest.executed;
   console.log(
-    `${manifest.handouts.length} handouts (${mb(total)}) in ${short(resolve(values.out))}/ in ${seconds.toFixed(1)} s ` +
-      `(execute ${execute.toFixed(1)} s: ${manifest.executed.executed.length} run, ${manifest.executed.reused.length} reused; ` +
+    `${manifest.handouts.length} handouts (${mb(total)}) in ${short(resolve(values.out))}/ ` +
+      `in ${seconds.toFixed(1)} s (execute ${execute.toFixed(1)} s: ${executed.length} run, ${reused.length} reused; ` +
       `HTML ${html.toFixed(1)} s; PDF ${pdf.toFixed(1)} s); open ${short(resolve(values.out, "index.html"))}`,
   );
 }

@@ -28,7 +28,8 @@ function main(): void {
     writeFileSync(target, JSON.stringify(released, null, 1) + "\n");
     const graded = gradedCells(notebook);
     const points = graded.reduce((s, g) => s + g.points, 0);
-    console.log(`${relative(ROOT, source)} -> ${relative(ROOT, target) || target}: ${graded.length} graded tests, ${points} points`);
+    const [from, to] = [relative(ROOT, source), relative(ROOT, target) || target];
+    console.log(`${from} -> ${to}: ${graded.length} graded tests, ${points} points`);
   }
 }
 

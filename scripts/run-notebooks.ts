@@ -30,7 +30,9 @@ function main(): void {
     },
   });
   const timeout = Number(values.timeout);
-  if (!Number.isInteger(timeout) || timeout <= 0) throw new Error(`--timeout must be a whole number of seconds, got ${values.timeout}`);
+  if (!Number.isInteger(timeout) || timeout <= 0) {
+    throw new Error(`--timeout must be a whole number of seconds, got ${values.timeout}`);
+  }
   const notebooks = positionals.length > 0
     ? positionals.map((p) => resolve(p))
     : listNotebooks(NOTEBOOKS);
@@ -47,9 +49,12 @@ function main(): void {
     const name = shortPath(notebook);
     if (!result.ok) {
       const where = result.cell === null ? "" : `, cell ${result.cell} (${JSON.stringify(result.source)})`;
-      throw new Error(`${name}${where} failed:\n${indent(result.error)}\nThe notebook as executed so far: ${shortPath(target)}`);
+      throw new Error(
+        `${name}${where} failed:\n${indent(result.error)}\nThe notebook as executed so far: ${shortPath(target)}`,
+      );
     }
-    console.log(`ok ${name}: ${result.cells} cells in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${shortPath(target)}`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`ok ${name}: ${result.cells} cells in ${seconds} s -> ${shortPath(target)}`);
   }
 }
 
@@ -60,7 +65,8 @@ function execute(python: string, notebook: string, target: string, timeout: numb
   const child = spawnSync(python, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
   const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
   if (line === undefined) {
-    return { ok: false, cell: null, source: "", error: `the notebook driver exited with ${child.status ?? child.signal} and no result:\n${child.stdout}` };
+    const error = `the notebook driver exited with ${child.status ?? child.signal} and no result:\n${child.stdout}`;
+    return { ok: false, cell: null, source: "", error };
   }
   return JSON.parse(line.slice("RESULT ".length)) as Result;
 }

@@ -50,7 +50,9 @@ const dags = fc
   .chain((n) =>
     fc.tuple(
       ...Array.from({ length: n }, (_, i) =>
-        i === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: Math.min(i, 3) }),
+        i === 0
+          ? fc.constant<number[]>([])
+          : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: Math.min(i, 3) }),
       ),
     ),
   );

@@ -2,19 +2,18 @@
  * conv1d / conv2d (module 4.2, 4.3): the minitorch convention (box anchored at the left / top-left, output
  * as large as the input, reads past the right / bottom edge are 0), checked against the lecture's
  * formulas and against naive loops written here; backward against the lecture's reverse-anchor formula.
+ * PyTorch's padding and stride: against PyTorch's values (golden), the naive loops over random shapes,
+ * central differences over random shapes and options, and the errors PyTorch raises.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } from "../src";
+import {
+  Backend, MiniTorchError, Tensor, fastBackend, manualSeed, nn, randn, registerBackend, tensor, useBackend,
+} from "../src";
 import { expectError } from "./support/errors";
 import { GoldenCase, expectGolden, golden } from "./support/golden";
 import { fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
-
-/** Tensor whose element at a row-major position i is f(i): a convenient distinct-valued fixture. */
-function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return fromStorage(Float64Array.from({ length: n }, (_, i) => f(i)), shape, { requiresGrad });
-}
+import { expectClose, filled } from "./support/values";
 
 /** Row-major strides of a shape, for indexing the flat arrays of the naive reference. */
 function strides(shape: readonly number[]): number[] {
@@ -23,38 +22,41 @@ function strides(shape: readonly number[]): number[] {
   return s;
 }
 
+/** PyTorch's placement of the boxes for the naive reference: zeros on both sides, the step between boxes. */
+interface NaiveGeometry {
+  pad: [number, number];
+  stride: [number, number];
+}
+
 /** The definition, seven loops deep: out[b,o,h,w] = sum_{c,i,j} weight[o,c,i,j] * input[b,c,h+i,w+j],
- * with input positions past the bottom / right edge reading as 0. */
-function naiveConv2d(input: Tensor, weight: Tensor): { shape: number[]; values: number[] } {
+ * with input positions past the bottom / right edge reading as 0 (the lecture's, output H x W). With a
+ * geometry, PyTorch's: input[b, c, h*sh + i - ph, w*sw + j - pw], reading 0 outside the input, and
+ * floor((H + 2 ph - kh) / sh) + 1 rows (columns alike). */
+function naiveConv2d(input: Tensor, weight: Tensor, g?: NaiveGeometry): { shape: number[]; values: number[] } {
   const [B, C, H, W] = input.shape;
   const [O, , KH, KW] = weight.shape;
+  const [[ph, pw], [sh, sw]] = g === undefined ? [[0, 0], [1, 1]] : [g.pad, g.stride];
+  const [HO, WO] = g === undefined ? [H, W]
+    : [Math.floor((H + 2 * ph - KH) / sh) + 1, Math.floor((W + 2 * pw - KW) / sw) + 1];
   const x = input.toFlat();
   const w = weight.toFlat();
   const [xs, ws] = [strides(input.shape), strides(weight.shape)];
   const out: number[] = [];
   for (let b = 0; b < B; b++)
     for (let o = 0; o < O; o++)
-      for (let h = 0; h < H; h++)
-        for (let v = 0; v < W; v++) {
+      for (let h = 0; h < HO; h++)
+        for (let v = 0; v < WO; v++) {
           let acc = 0;
           for (let c = 0; c < C; c++)
             for (let i = 0; i < KH; i++)
               for (let j = 0; j < KW; j++) {
-                if (h + i >= H || v + j >= W) continue;
-                acc += w[o * ws[0] + c * ws[1] + i * ws[2] + j * ws[3]] *
-                  x[b * xs[0] + c * xs[1] + (h + i) * xs[2] + (v + j) * xs[3]];
+                const [row, col] = [h * sh + i - ph, v * sw + j - pw];
+                if (row < 0 || row >= H || col < 0 || col >= W) continue;
+                acc += w[o * ws[0] + c * ws[1] + i * ws[2] + j * ws[3]] * x[b * xs[0] + c * xs[1] + row * xs[2] + col];
               }
           out.push(acc);
         }
-  return { shape: [B, O, H, W], values: out };
-}
-
-function expectClose(actual: readonly number[], expected: readonly number[], tol = 1e-12): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => {
-    if (Math.abs(a - expected[i]) > tol * Math.max(1, Math.abs(expected[i])))
-      throw new Error(`element ${i}: got ${a}, expected ${expected[i]}`);
-  });
+  return { shape: [B, O, HO, WO], values: out };
 }
 
 describe("conv1d forward", () => {
@@ -224,6 +226,27 @@ describe("conv gradients: central differences at every index of input, weight an
   });
 });
 
+describe("conv backward computes only the gradients that are needed", () => {
+  it("skips the input's gradient when the input does not require grad (a network's images)", () => {
+    const calls: boolean[] = []; // the reverse flag of every conv2d kernel call
+    const conv2d: Backend["conv2d"] = (x, w, reverse, out) => {
+      calls.push(reverse);
+      return fastBackend.conv2d(x, w, reverse, out);
+    };
+    registerBackend({ ...fastBackend, name: "counting", conv2d });
+    const previous = useBackend("counting");
+    try {
+      manualSeed(3);
+      const w = randn(2, 1, 3, 3).requiresGrad_();
+      nn.conv2d(randn(2, 1, 6, 6), w).sum().backward();
+      expect(calls).toEqual([false, false]); // forward and the weight's gradient, no reverse (input) pass
+      expect(w.grad?.shape).toEqual([2, 1, 3, 3]);
+    } finally {
+      useBackend(previous);
+    }
+  });
+});
+
 describe("conv errors name the op and both shapes", () => {
   it("channel mismatch", () => {
     const call = () => nn.conv2d(randn(2, 3, 8, 8), randn(4, 1, 3, 3));
@@ -276,6 +299,35 @@ describe("PyTorch's convolution: padding and stride (golden values from test/gol
     const [x, w] = [randn(2, 2, 5, 4), randn(3, 2, 2, 3)];
     expect(nn.conv2d(x, w, null, { padding: "lecture" }).toFlat()).toEqual(nn.conv2d(x, w).toFlat());
     expect(nn.conv2d(x, w, null, { padding: "lecture", stride: 2 }).shape).toEqual([2, 3, 3, 2]);
+  });
+});
+
+describe("conv with padding and stride: forward against the naive definition over random shapes", () => {
+  const dim = (max: number) => fc.integer({ min: 1, max });
+  const cases = fc.record({
+    b: dim(2), cin: dim(3), cout: dim(3), h: dim(7), w: dim(7), kh: dim(4), kw: dim(4),
+    ph: fc.integer({ min: 0, max: 2 }), pw: fc.integer({ min: 0, max: 2 }), sh: dim(3), sw: dim(3),
+  }).filter((c) => c.h + 2 * c.ph >= c.kh && c.w + 2 * c.pw >= c.kw)
+    .chain((c) => fc.tuple(fc.constant(c), tensorOf([c.b, c.cin, c.h, c.w]), tensorOf([c.cout, c.cin, c.kh, c.kw])));
+
+  it("conv2d: every element, every output size", () => {
+    fc.assert(fc.property(cases, ([c, x, w]) => {
+      const g: NaiveGeometry = { pad: [c.ph, c.pw], stride: [c.sh, c.sw] };
+      const out = nn.conv2d(x, w, null, { padding: g.pad, stride: g.stride });
+      const ref = naiveConv2d(x, w, g);
+      expect(out.shape).toEqual(ref.shape);
+      expectClose(out.toFlat(), ref.values);
+    }), fcOptions(100, 305));
+  });
+
+  it("conv1d: the same definition on one row (height 1, no padding along it)", () => {
+    fc.assert(fc.property(cases, ([c, x, w]) => {
+      const [x1, w1] = [x.select(2, 0), w.select(2, 0)]; // [b, cin, w] and [cout, cin, kw]
+      const out = nn.conv1d(x1, w1, null, { padding: c.pw, stride: c.sw });
+      const ref = naiveConv2d(x1.unsqueeze(2), w1.unsqueeze(2), { pad: [0, c.pw], stride: [1, c.sw] });
+      expect(out.shape).toEqual([ref.shape[0], ref.shape[1], ref.shape[3]]);
+      expectClose(out.toFlat(), ref.values);
+    }), fcOptions(100, 306));
   });
 });
 
@@ -340,6 +392,18 @@ describe("conv option errors, as PyTorch's", () => {
       "conv2d: padding must be an integer >= 0 or a list of 2, got an array [1, 1, 1]");
     expectError(() => nn.conv1d(randn(1, 2, 4), randn(1, 2, 3), null, { padding: "full" as nn.Padding }),
       `conv1d: padding must be an integer >= 0 or a list of one, got a string "full"`);
+    expectError(() => nn.conv2d(x, w, null, { stride: 1.5 }),
+      "conv2d: stride must be an integer >= 1 or a list of 2, got the number 1.5");
+    expectError(() => nn.conv2d(x, w, null, { stride: [2, -1] }),
+      "conv2d: stride must be an integer >= 1 or a list of 2, got an array [2, -1]");
+    expectError(() => nn.conv1d(randn(1, 2, 4), randn(1, 2, 3), null, { padding: [0.5] }),
+      "conv1d: padding must be an integer >= 0 or a list of one, got an array [0.5]");
+    expectError(() => nn.conv2d(x, w, null, { padding: Number.NaN }),
+      "conv2d: padding must be an integer >= 0 or a list of 2, got NaN");
+    expectError(() => nn.conv2d(x, w, null, { stride: Infinity }),
+      "conv2d: stride must be an integer >= 1 or a list of 2, got the number Infinity");
+    expectError(() => nn.conv2d(x, w, null, 2 as unknown as nn.ConvOptions),
+      "conv2d: options must be an object like { padding, stride }, got the number 2");
     expectError(() => nn.conv2d(x, w, null, { pading: 1 } as nn.ConvOptions),
       "conv2d: unknown option pading (known: padding, stride)");
   });

@@ -31,6 +31,8 @@ describe("TensorDataset", () => {
     expectError(() => new data.TensorDataset(randn(3), [1, 2, 3] as unknown as Tensor),
       "TensorDataset: expected a Tensor for tensor 1, got an array [1, 2, 3]");
     expectError(() => new data.TensorDataset(), "TensorDataset: needs at least one tensor");
+    expectError(() => new data.TensorDataset(randn(3), tensor(1)),
+      "TensorDataset: tensor 1 is a scalar (shape []); each needs one row per example");
     expectError(() => indexed(3).get(3), "TensorDataset: index 3 is out of range for 3 examples");
     expectError(() => indexed(3).get(1.5), "TensorDataset: index must be an integer >= 0, got the number 1.5");
   });

@@ -26,7 +26,8 @@ test("checkInteger and checkNumber reject what is not a usable number", () => {
 });
 
 test("checkOptions refuses misspelt options instead of ignoring them", () => {
-  expectError(() => checkOptions({ stide: 2 }, "Conv2d", ["padding", "stride"]), "Conv2d: ", "unknown option stide", "padding, stride");
+  expectError(() => checkOptions({ stide: 2 }, "Conv2d", ["padding", "stride"]),
+    "Conv2d: ", "unknown option stide", "padding, stride");
   expectError(() => checkOptions([1], "Conv2d", ["padding"]), "Conv2d: ", "options must be an object", "an array [1]");
   expect(() => checkOptions(undefined, "Conv2d", ["padding"])).not.toThrow();
   expect(() => checkOptions({ padding: 1 }, "Conv2d", ["padding"])).not.toThrow();

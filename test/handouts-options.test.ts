@@ -25,9 +25,8 @@ let browser: Browser;
 /** Runs scripts/handouts.ts on the fixture into `out` (no npm banner). */
 function handouts(out: string, flags: string[]): { status: number | null; output: string; manifest: Manifest | null } {
   const ts = join(ROOT, "node_modules", ".bin", "ts-node");
-  const run = spawnSync(ts, ["--transpile-only", "scripts/handouts.ts", "--out", out, "--executed", executedDir, ...flags, FIXTURE], {
-    cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26,
-  });
+  const args = ["--transpile-only", "scripts/handouts.ts", "--out", out, "--executed", executedDir, ...flags, FIXTURE];
+  const run = spawnSync(ts, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
   const output = `${run.stdout}\n${run.stderr}`;
   const manifest = run.status === 0 ? (JSON.parse(readFileSync(join(out, "handouts.json"), "utf8")) as Manifest) : null;
   return { status: run.status, output, manifest };
@@ -41,7 +40,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-test("by default: solution cells dropped, hidden inputs hidden, light theme; the other figures still draw", async () => {
+test("by default: solution cells dropped, hidden inputs hidden, light theme; other figures still draw", async () => {
   const out = join(work, "default");
   const { status, output, manifest } = handouts(out, []);
   expect(status, output).toBe(0);
@@ -49,8 +48,10 @@ test("by default: solution cells dropped, hidden inputs hidden, light theme; the
 
   const html = join(out, "handout-options.html");
   const page = readFileSync(html, "utf8");
-  for (const gone of ["SOLUTION-CODE-MARKER", "SOLUTION-OUTPUT-MARKER", "Solution figure", "HIDDEN-INPUT-MARKER"]) expect(page).not.toContain(gone);
-  for (const kept of ["HIDDEN-CELL-OUTPUT-MARKER", "VISIBLE-SETUP-MARKER", "Figure of a hidden-input cell", "Two series"]) expect(page).toContain(kept);
+  const gone = ["SOLUTION-CODE-MARKER", "SOLUTION-OUTPUT-MARKER", "Solution figure", "HIDDEN-INPUT-MARKER"];
+  for (const marker of gone) expect(page).not.toContain(marker);
+  const kept = ["HIDDEN-CELL-OUTPUT-MARKER", "VISIBLE-SETUP-MARKER", "Figure of a hidden-input cell", "Two series"];
+  for (const marker of kept) expect(page).toContain(marker);
 
   const expected = expectedPlots(readNotebook(join(executedDir, "handout-options.ipynb")), removedTags({}));
   expect(expected.map((p) => p.traces)).toEqual([1, 2]);
@@ -61,20 +62,23 @@ test("by default: solution cells dropped, hidden inputs hidden, light theme; the
   expect(facts.math).toBeGreaterThanOrEqual(2);
   expect(facts.rawTex).toEqual([]);
   expect(facts.lightTheme).toBe(true);
-  expect(manifest?.handouts[0]).toMatchObject({ title: "Handout options", summary: "A fixture for the handout build: tagged cells, figures and math.", plots: 2 });
+  const summary = "A fixture for the handout build: tagged cells, figures and math.";
+  expect(manifest?.handouts[0]).toMatchObject({ title: "Handout options", summary, plots: 2 });
   expect(pdfImages(join(out, "handout-options.pdf")).filter((i) => i.type === "image")).toHaveLength(2);
 }, 300_000);
 
-test("--show-solutions --show-hidden-inputs --theme dark keep every cell and input, reusing the executed copy", async () => {
+test("--show-solutions --show-hidden-inputs --theme dark keep every cell and input, reuse the execution", async () => {
   const out = join(work, "everything");
-  const { status, output, manifest } = handouts(out, ["--show-solutions", "--show-hidden-inputs", "--theme", "dark", "--no-pdf"]);
+  const flags = ["--show-solutions", "--show-hidden-inputs", "--theme", "dark", "--no-pdf"];
+  const { status, output, manifest } = handouts(out, flags);
   expect(status, output).toBe(0);
   expect(manifest?.executed).toEqual({ reused: ["test/fixtures/handout-options.ipynb"], executed: [] });
   expect(manifest?.handouts[0].pdf).toBeNull();
 
   const html = join(out, "handout-options.html");
   const page = readFileSync(html, "utf8");
-  for (const kept of ["SOLUTION-CODE-MARKER", "SOLUTION-OUTPUT-MARKER", "HIDDEN-INPUT-MARKER", "HIDDEN-CELL-OUTPUT-MARKER"]) expect(page).toContain(kept);
+  const kept = ["SOLUTION-CODE-MARKER", "SOLUTION-OUTPUT-MARKER", "HIDDEN-INPUT-MARKER", "HIDDEN-CELL-OUTPUT-MARKER"];
+  for (const marker of kept) expect(page).toContain(marker);
   const { facts, blocked, errors } = await inspectHandout(browser, html);
   expect(blocked).toEqual([]);
   expect(errors).toEqual([]);

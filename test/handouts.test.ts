@@ -46,9 +46,12 @@ test("npm run handouts builds an HTML handout and a PDF per notebook, and the in
   }
   expect(existsSync(join(HANDOUTS, "index.html"))).toBe(true);
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+  const { executed, reused } = manifest.executed;
+  const sizes = manifest.handouts.map((h) =>
+    `  ${h.name}: HTML ${mb(h.htmlBytes)}, PDF ${mb(h.pdfBytes ?? 0)}, ${h.plots} figures`);
   console.log(
-    `handouts built in ${build.seconds.toFixed(0)} s (${JSON.stringify(manifest.seconds)}; executed ${manifest.executed.executed.length}, reused ${manifest.executed.reused.length}):\n` +
-      manifest.handouts.map((h) => `  ${h.name}: HTML ${mb(h.htmlBytes)}, PDF ${mb(h.pdfBytes ?? 0)}, ${h.plots} figures`).join("\n"),
+    `handouts built in ${build.seconds.toFixed(0)} s (${JSON.stringify(manifest.seconds)}; ` +
+      `executed ${executed.length}, reused ${reused.length}):\n${sizes.join("\n")}`,
   );
 });
 
@@ -56,7 +59,7 @@ describe.each(SOURCES.map((s) => [basename(s, ".ipynb"), s]))("%s", (name) => {
   const html = join(HANDOUTS, `${name}.html`);
   const pdf = join(HANDOUTS, `${name}.pdf`);
 
-  test("the HTML handout draws every figure with its traces, interactively, typesets its math, and needs no network", async () => {
+  test("the HTML handout draws every figure with its traces, interactively, typesets math, offline", async () => {
     expect(build.status, "the build failed (see the first test)").toBe(0);
     const executed = readNotebook(join(EXECUTED, `${name}.ipynb`));
     const expected = expectedPlots(executed);
@@ -70,7 +73,9 @@ describe.each(SOURCES.map((s) => [basename(s, ".ipynb"), s]))("%s", (name) => {
     expect(errors, "errors the page logged").toEqual([]);
     expect(facts.plots.map((p) => p.id)).toEqual(expected.map((p) => p.id));
     for (const [i, p] of facts.plots.entries()) {
-      expect({ id: p.id, svg: p.svg, data: p.data, drawn: p.drawnTraces }).toEqual({ id: p.id, svg: true, data: expected[i].traces, drawn: expected[i].traces });
+      const { traces } = expected[i];
+      expect({ id: p.id, svg: p.svg, data: p.data, drawn: p.drawnTraces })
+        .toEqual({ id: p.id, svg: true, data: traces, drawn: traces });
     }
     expect(facts.plotlyLoaders, "figures' own plotly.js copies are stripped").toBe(0);
     if (expected.length > 0) {

@@ -14,10 +14,16 @@ import { addCellAfter, cellOf, grade, submission as makeSubmission, setAnswer } 
 
 const INSTRUCTOR = join(HOMEWORK, "hw1-max-softmax-conv.ipynb");
 const STUDENT = join(ROOT, "build", "homework", "hw1-max-softmax-conv.ipynb");
-const TESTS = ["tile-tests", "max-tests", "softmax-tests", "logsoftmax-tests", "cross-entropy-tests", "conv1d-tests", "softmax-gate-tests"];
 const POINTS: Record<string, number> = {
-  "tile-tests": 10, "max-tests": 15, "softmax-tests": 15, "logsoftmax-tests": 10, "cross-entropy-tests": 15, "conv1d-tests": 20, "softmax-gate-tests": 15,
+  "tile-tests": 10,
+  "max-tests": 15,
+  "softmax-tests": 15,
+  "logsoftmax-tests": 10,
+  "cross-entropy-tests": 15,
+  "conv1d-tests": 20,
+  "softmax-gate-tests": 15,
 };
+const TESTS = Object.keys(POINTS);
 
 interface GradedTest { name: string; score: number; max_score: number; status: string; output: string }
 interface Graded {
@@ -61,10 +67,16 @@ beforeAll(() => {
   });
   // A wrong tile, and a cell that redefines assert, the test helpers, console, process.exit and prototypes.
   submission("redefined-globals.ipynb", (nb) => {
-    setAnswer(nb, "tile", "function tile(input: Tensor, kh: number, kw: number): Tensor {\n  return input.contiguous().view(...input.shape, 1);\n}");
-    cellOf(nb, "setup").source = cellSource(cellOf(nb, "setup")).replace(/function assertNear[\s\S]*?\n}\n/, "function assertNear(..._: unknown[]): void {}\n");
+    setAnswer(nb, "tile", [
+      "function tile(input: Tensor, kh: number, kw: number): Tensor {",
+      "  return input.contiguous().view(...input.shape, 1);",
+      "}",
+    ].join("\n"));
+    cellOf(nb, "setup").source = cellSource(cellOf(nb, "setup"))
+      .replace(/function assertNear[\s\S]*?\n}\n/, "function assertNear(..._: unknown[]): void {}\n");
     addCellAfter(nb, "tile", [
-      "const assert = { ok: (..._: unknown[]) => {}, deepStrictEqual: (..._: unknown[]) => {}, strictEqual: (..._: unknown[]) => {}, throws: (..._: unknown[]) => {} };",
+      "const assert = { ok: (..._: unknown[]) => {}, deepStrictEqual: (..._: unknown[]) => {}, " +
+        "strictEqual: (..._: unknown[]) => {}, throws: (..._: unknown[]) => {} };",
       "function assertNear(..._: unknown[]): void {}",
       "console.log = () => {};",
       "console.error = () => {};",
@@ -79,19 +91,29 @@ beforeAll(() => {
   // A wrong conv1d that prints what a naive grader would look for.
   submission("prints-passed.ipynb", (nb) => {
     setAnswer(nb, "conv1d", [
-      "const conv1dFn = (xs: Tensor[]): Tensor => { console.log('conv1d-tests passed'); process.stdout.write('ok\\nPASSED 20/20\\n'); return xs[0]; };",
-      "function conv1d(input: Tensor, weight: Tensor): Tensor { console.log('passed'); return conv1dFn([input, weight]); }",
+      "const conv1dFn = (xs: Tensor[]): Tensor => { console.log('conv1d-tests passed'); " +
+        "process.stdout.write('ok\\nPASSED 20/20\\n'); return xs[0]; };",
+      "function conv1d(input: Tensor, weight: Tensor): Tensor { console.log('passed'); " +
+        "return conv1dFn([input, weight]); }",
     ].join("\n"));
     addCellAfter(nb, "conv1d", "console.log('All tests passed! 100 / 100');");
   });
   // tile throws from inside the student's own code; a helper cell of the student's throws at top level.
   submission("throws.ipynb", (nb) => {
-    setAnswer(nb, "tile", "function helper(): never {\n  throw new Error('my helper broke');\n}\nfunction tile(input: Tensor, kh: number, kw: number): Tensor {\n  return helper();\n}");
+    setAnswer(nb, "tile", [
+      "function helper(): never {",
+      "  throw new Error('my helper broke');",
+      "}",
+      "function tile(input: Tensor, kh: number, kw: number): Tensor {",
+      "  return helper();",
+      "}",
+    ].join("\n"));
     addCellAfter(nb, "softmax", "throw new Error('a scratch cell that throws');");
   });
   // max's forward never returns.
   submission("infinite-loop.ipynb", (nb) => {
-    const text = cellSource(cellOf(nb, "max")).replace("const shape = [...a.shape];", "while (true) {}\n    const shape = [...a.shape];");
+    const text = cellSource(cellOf(nb, "max"))
+      .replace("const shape = [...a.shape];", "while (true) {}\n    const shape = [...a.shape];");
     setAnswer(nb, "max", text);
   });
   // tile kills the kernel when the test calls it.
@@ -112,7 +134,8 @@ beforeAll(() => {
   }
 }, 15 * 60_000);
 
-// The submissions, reports and graded notebooks stay for a look when a test failed (KEEP_HOMEWORK_TEST=1 keeps them always).
+// The submissions, reports and graded notebooks stay for a look when a test failed
+// (KEEP_HOMEWORK_TEST=1 keeps them always).
 let failures = 0;
 afterAll(() => {
   if (failures === 0 && process.env.KEEP_HOMEWORK_TEST !== "1") rmSync(dir, { recursive: true, force: true });
@@ -122,8 +145,9 @@ afterEach((context) => {
   if (context.task.result?.state === "fail") failures++;
 });
 
-const scores = (key: string): Record<string, number> => Object.fromEntries((reports.get(key) as Graded).tests.map((t) => [t.name, t.score]));
-const test_ = (key: string, name: string): GradedTest => (reports.get(key) as Graded).tests.find((t) => t.name === name) as GradedTest;
+const testsOf = (key: string): GradedTest[] => (reports.get(key) as Graded).tests;
+const scores = (key: string): Record<string, number> => Object.fromEntries(testsOf(key).map((t) => [t.name, t.score]));
+const test_ = (key: string, name: string): GradedTest => testsOf(key).find((t) => t.name === name) as GradedTest;
 /** Full points except the tests named, which score 0. */
 const allBut = (...zero: string[]) => Object.fromEntries(TESTS.map((t) => [t, zero.includes(t) ? 0 : POINTS[t]]));
 
@@ -155,8 +179,10 @@ describe("npm run grade", () => {
   test("an edited test cell earns nothing, even though its answer is restored and run; the rest score", () => {
     expect(scores("editedTest")).toEqual(allBut("tile-tests"));
     expect(test_("editedTest", "tile-tests").status).toBe("tampered");
-    expect(test_("editedTest", "tile-tests").output).toContain("test cell tile-tests was edited: no points for this test");
-    expect(reports.get("editedTest")?.tampering).toEqual(["test cell tile-tests was edited; restored from the instructor's copy"]);
+    expect(test_("editedTest", "tile-tests").output)
+      .toContain("test cell tile-tests was edited: no points for this test");
+    expect(reports.get("editedTest")?.tampering)
+      .toEqual(["test cell tile-tests was edited; restored from the instructor's copy"]);
   });
 
   test("a deleted test cell earns nothing; it is re-inserted, so later tasks are unaffected", () => {
@@ -169,7 +195,8 @@ describe("npm run grade", () => {
     expect(scores("redefined")).toEqual(allBut("tile-tests"));
     expect(test_("redefined", "tile-tests").status).toBe("failed");
     expect(test_("redefined", "tile-tests").output).toMatch(/AssertionError/);
-    expect(reports.get("redefined")?.tampering).toEqual(["locked cell setup was edited; restored from the instructor's copy"]);
+    expect(reports.get("redefined")?.tampering)
+      .toEqual(["locked cell setup was edited; restored from the instructor's copy"]);
   });
 
   test('printing "passed" earns nothing', () => {
@@ -180,7 +207,8 @@ describe("npm run grade", () => {
   test("an answer that throws fails its own task only; a scratch cell that throws costs nothing", () => {
     expect(scores("throws")).toEqual(allBut("tile-tests"));
     expect(test_("throws", "tile-tests").output).toContain("my helper broke");
-    expect(reports.get("throws")?.warnings).toEqual([expect.stringMatching(/^your cell \d+ failed: Error: a scratch cell that throws$/)]);
+    expect(reports.get("throws")?.warnings)
+      .toEqual([expect.stringMatching(/^your cell \d+ failed: Error: a scratch cell that throws$/)]);
   });
 
   test("an infinite loop in one answer times out that task only", () => {
@@ -197,14 +225,18 @@ describe("npm run grade", () => {
   });
 
   test("results.json has Gradescope's shape; the table names every grade_id", () => {
-    const results = JSON.parse(readFileSync(join(dir, "grades", "edited-test.results.json"), "utf8")) as Record<string, unknown>;
+    const file = join(dir, "grades", "edited-test.results.json");
+    const results = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     expect(Object.keys(results).sort()).toEqual(["execution_time", "extra_data", "output", "score", "tests"]);
     expect(results.score).toBe(90);
     const first = (results.tests as Record<string, unknown>[])[0];
     expect(Object.keys(first).sort()).toEqual(["max_score", "name", "output", "score", "status", "visibility"]);
-    const table = grade(["--out", join(dir, "grades-table"), "--timeout", "20", "--results", join(dir, "one", "results.json"), submissions.instructor]);
+    const table = grade(["--out", join(dir, "grades-table"), "--timeout", "20",
+      "--results", join(dir, "one", "results.json"), submissions.instructor]);
     expect(table.status, table.stderr).toBe(0);
-    for (const id of TESTS) expect(table.stdout).toMatch(new RegExp(`${id}\\s+${POINTS[id]}\\s+${POINTS[id]}\\s+passed`));
+    for (const id of TESTS) {
+      expect(table.stdout).toMatch(new RegExp(`${id}\\s+${POINTS[id]}\\s+${POINTS[id]}\\s+passed`));
+    }
     expect(table.stdout).toMatch(/total\s+100\s+100/);
     expect(existsSync(join(dir, "one", "results.json"))).toBe(true);
     expect(existsSync(join(dir, "grades-table", "hw1-max-softmax-conv.graded.ipynb"))).toBe(true);
@@ -235,7 +267,8 @@ describe("malformed submissions", () => {
     expect(run.stderr).toContain(`${broken}: not a notebook: the file is not valid JSON`);
     expect(run.stderr).toContain(`${old}: wrong nbformat: version 3.0, expected 4.x`);
     expect(run.stderr).toContain(`${nocells}: missing cells: the notebook has no "cells" list`);
-    const results = JSON.parse(readFileSync(join(dir, "grades-bad", "not-json.results.json"), "utf8")) as { score: number; output: string };
+    const file = join(dir, "grades-bad", "not-json.results.json");
+    const results = JSON.parse(readFileSync(file, "utf8")) as { score: number; output: string };
     expect(results.score).toBe(0);
     expect(results.output).toContain("not valid JSON");
   }, 60_000);

@@ -31,7 +31,8 @@ describe("the instructor notebook", () => {
   test("is nbformat 4.5 with cell ids, committed without outputs, and lints clean", () => {
     expect([nb.nbformat, nb.nbformat_minor]).toEqual([4, 5]);
     expect(nb.cells.every((c) => typeof c.id === "string")).toBe(true);
-    expect(nb.cells.filter((c) => c.cell_type === "code").every((c) => (c as ICodeCell).outputs.length === 0 && (c as ICodeCell).execution_count === null)).toBe(true);
+    const code = nb.cells.filter((c) => c.cell_type === "code") as ICodeCell[];
+    expect(code.every((c) => c.outputs.length === 0 && c.execution_count === null)).toBe(true);
     expect(lint(nb, INSTRUCTOR)).toEqual([]);
     for (const file of listNotebooks(HOMEWORK)) expect(lint(readHomework(file), file)).toEqual([]);
   });
@@ -66,7 +67,9 @@ describe("the instructor notebook", () => {
       expect(visible).toMatch(/assert/);
     }
     const hidden = tests.map((t) => t.slice(t.indexOf("BEGIN HIDDEN TESTS"))).join("\n");
-    for (const probe of [/[Tt]ies/, /1e30\d|1e4|1000/, /[Bb]roadcast|batch/, /assert\.throws/]) expect(hidden).toMatch(probe);
+    for (const probe of [/[Tt]ies/, /1e30\d|1e4|1000/, /[Bb]roadcast|batch/, /assert\.throws/]) {
+      expect(hidden).toMatch(probe);
+    }
   });
 });
 
@@ -81,7 +84,8 @@ describe("the student version", () => {
     expect(max).toContain("not implemented: maxArgmax.forward");
     expect(max).toContain("not implemented: maxArgmax.backward");
     expect(max).toContain("function max(a: Tensor, dim: number): Tensor {"); // the given wrapper stays
-    for (const c of released.cells) expect(cellSource(c)).not.toMatch(/BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN|END HIDDEN/);
+    const regions = /BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN|END HIDDEN/;
+    for (const c of released.cells) expect(cellSource(c)).not.toMatch(regions);
   });
 
   test("drops hidden tests, clears outputs and records the checksum of every locked cell", () => {
@@ -96,16 +100,22 @@ describe("the student version", () => {
         expect(cellSource(cell).length).toBeGreaterThan(cellSource(out).length);
       }
     });
-    expect(cellSource(notebook.cells.find((c) => nbgrader(c)?.grade_id === "tile-tests")!)).toContain("nn.tile(permuted");
+    const tileTests = notebook.cells.find((c) => nbgrader(c)?.grade_id === "tile-tests")!;
+    expect(cellSource(tileTests)).toContain("nn.tile(permuted");
   });
 
   test("stubs and region errors", () => {
-    expect(stubSolutions("function f(): number {\n  // BEGIN SOLUTION\n  return 1;\n  // END SOLUTION\n}", "f", false, "x")).toBe(
+    const f = "function f(): number {\n  // BEGIN SOLUTION\n  return 1;\n  // END SOLUTION\n}";
+    expect(stubSolutions(f, "f", false, "x")).toBe(
       'function f(): number {\n  throw new Error("not implemented: f (replace this line with your code)");\n}');
-    expect(stubSolutions("const g = (x: number): number => {\n// BEGIN SOLUTION\nreturn x;\n// END SOLUTION\n};", "g", false, "x")).toContain("not implemented: g");
-    expect(stubSolutions("Explain:\n### BEGIN SOLUTION\nbecause\n### END SOLUTION", "q", true, "x")).toBe("Explain:\nYOUR ANSWER HERE");
-    expect(() => stubSolutions("// BEGIN SOLUTION\nx", "f", false, "nb.ipynb, cell 3")).toThrow("nb.ipynb, cell 3: BEGIN SOLUTION on line 1 has no END SOLUTION");
-    expect(() => dropHiddenTests("a\n// END HIDDEN TESTS", "nb.ipynb, cell 4")).toThrow("END HIDDEN TESTS without BEGIN HIDDEN TESTS");
+    const g = "const g = (x: number): number => {\n// BEGIN SOLUTION\nreturn x;\n// END SOLUTION\n};";
+    expect(stubSolutions(g, "g", false, "x")).toContain("not implemented: g");
+    const q = "Explain:\n### BEGIN SOLUTION\nbecause\n### END SOLUTION";
+    expect(stubSolutions(q, "q", true, "x")).toBe("Explain:\nYOUR ANSWER HERE");
+    expect(() => stubSolutions("// BEGIN SOLUTION\nx", "f", false, "nb.ipynb, cell 3"))
+      .toThrow("nb.ipynb, cell 3: BEGIN SOLUTION on line 1 has no END SOLUTION");
+    expect(() => dropHiddenTests("a\n// END HIDDEN TESTS", "nb.ipynb, cell 4"))
+      .toThrow("END HIDDEN TESTS without BEGIN HIDDEN TESTS");
     expect(checksum("a  \nb\n\n")).toBe(checksum("a\nb")); // editors' trailing whitespace is not tampering
   });
 
@@ -113,36 +123,58 @@ describe("the student version", () => {
     const nb = JSON.parse(JSON.stringify(notebook)) as INotebookContent;
     (nb.cells[3].metadata.nbgrader as { grade_id: string }).grade_id = "setup"; // tile's answer
     delete (nb.cells[4].metadata.nbgrader as { points?: number }).points; // tile-tests
-    expect(lint(nb, "hw.ipynb")).toEqual(["hw.ipynb, cell 3: duplicate grade_id setup", "hw.ipynb, cell 4: graded cell tile-tests needs positive points"]);
+    expect(lint(nb, "hw.ipynb")).toEqual([
+      "hw.ipynb, cell 3: duplicate grade_id setup",
+      "hw.ipynb, cell 4: graded cell tile-tests needs positive points",
+    ]);
     expect(() => release(nb, "hw.ipynb")).toThrow(/hw.ipynb: not a valid instructor notebook/);
   });
 });
 
 describe("malformed submissions", () => {
   test("an error names the file and the problem", () => {
+    const v45 = { nbformat: 4, nbformat_minor: 5, metadata: {} };
     const cases: [string, string, RegExp][] = [
       ["broken.ipynb", '{"cells": [', /broken\.ipynb: not a notebook: the file is not valid JSON/],
-      ["old.ipynb", JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [] }), /old\.ipynb: wrong nbformat: version 3\.0, expected 4\.x/],
-      ["nocells.ipynb", JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {} }), /nocells\.ipynb: missing cells: the notebook has no "cells" list/],
-      ["cellsobj.ipynb", JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: {} }), /cellsobj\.ipynb: missing cells: "cells" is object, expected a list/],
+      ["old.ipynb", JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [] }),
+        /old\.ipynb: wrong nbformat: version 3\.0, expected 4\.x/],
+      ["nocells.ipynb", JSON.stringify(v45), /nocells\.ipynb: missing cells: the notebook has no "cells" list/],
+      ["cellsobj.ipynb", JSON.stringify({ ...v45, cells: {} }),
+        /cellsobj\.ipynb: missing cells: "cells" is object, expected a list/],
       ["array.ipynb", "[1, 2]", /array\.ipynb: not a notebook: the JSON is an array/],
-      ["badcell.ipynb", JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code" }] }), /badcell\.ipynb: cell 0 has no source text/],
+      ["badcell.ipynb", JSON.stringify({ ...v45, cells: [{ cell_type: "code" }] }),
+        /badcell\.ipynb: cell 0 has no source text/],
     ];
     for (const [name, text, message] of cases) {
       const path = writeTemp(name, text);
       expect(() => readHomework(path)).toThrow(NotebookError);
       expect(() => readHomework(path)).toThrow(message);
     }
-    expect(() => readHomework("/nonexistent/sub.ipynb")).toThrow("/nonexistent/sub.ipynb: cannot read the file (ENOENT)");
+    expect(() => readHomework("/nonexistent/sub.ipynb"))
+      .toThrow("/nonexistent/sub.ipynb: cannot read the file (ENOENT)");
   });
 });
 
 describe("the grader's rewrite of a test cell", () => {
   const secrets = newSecrets("/tmp/tokens", ["t-tests"]);
-  const setup = 'import * as assert from "assert";\nimport { tensor, nn as torch } from "minitorch-ts";\nimport type { Grads } from "minitorch-ts";\nmanualSeed(1);\nconst helper = (x: number) => x + 1;\nfunction check(): void {}';
+  const setup = [
+    'import * as assert from "assert";',
+    'import { tensor, nn as torch } from "minitorch-ts";',
+    'import type { Grads } from "minitorch-ts";',
+    "manualSeed(1);",
+    "const helper = (x: number) => x + 1;",
+    "function check(): void {}",
+  ].join("\n");
 
   test("reads every import form", () => {
-    const { bindings, rest, typeImports } = splitImports('import a from "m1";\nimport * as b from "m2";\nimport { c, d as e, type F } from "m3";\nimport type { G } from "m4";\nimport g = require("m5");\nconst x = 1;');
+    const { bindings, rest, typeImports } = splitImports([
+      'import a from "m1";',
+      'import * as b from "m2";',
+      'import { c, d as e, type F } from "m3";',
+      'import type { G } from "m4";',
+      'import g = require("m5");',
+      "const x = 1;",
+    ].join("\n"));
     expect(bindings.map((b) => [b.module, b.kind, b.local, b.imported ?? null, b.typeOnly])).toEqual([
       ["m1", "default", "a", null, false], ["m2", "namespace", "b", null, false], ["m3", "named", "c", "c", false],
       ["m3", "named", "e", "d", false], ["m3", "named", "F", "F", true], ["m5", "namespace", "g", null, false],
@@ -157,14 +189,16 @@ describe("the grader's rewrite of a test cell", () => {
     const h = secrets.holder;
     expect(h).toMatch(/^\$grader_[0-9a-f]{24}$/);
     expect(wrapped).toContain(`const assert: typeof import("assert") = ${h}.ns("assert") as typeof import("assert");`);
-    expect(wrapped).toContain(`const torch: typeof import("minitorch-ts")["nn"] = (${h}.ns("minitorch-ts") as typeof import("minitorch-ts"))["nn"];`);
+    const library = 'typeof import("minitorch-ts")';
+    expect(wrapped).toContain(`const torch: ${library}["nn"] = (${h}.ns("minitorch-ts") as ${library})["nn"];`);
     expect(wrapped).toContain('import type { Grads } from "minitorch-ts";');
     expect(wrapped).toContain("const helper = (x: number) => x + 1;");
     expect(wrapped).not.toContain("manualSeed(1)");
     expect(wrapped).toMatch(/\(\(\) => \{\n"use strict";/);
     expect(wrapped.trimEnd().split("\n").pop()).toBe(`${h}.done("t-tests", "${secrets.tokens.get("t-tests")}");`);
     expect(secrets.tokens.get("t-tests")).toMatch(/^[0-9a-f]{48}$/);
-    expect(wrapTest("await Promise.resolve(); assert.ok(true);", "t-tests", [setup], secrets)).toMatch(/= \(async \(\) => \{[\s\S]*\nawait \$test_t_tests;\n/);
+    expect(wrapTest("await Promise.resolve(); assert.ok(true);", "t-tests", [setup], secrets))
+      .toMatch(/= \(async \(\) => \{[\s\S]*\nawait \$test_t_tests;\n/);
   });
 
   test("the prelude is the compiled module, configured for this run, and holds no token", () => {
@@ -182,7 +216,8 @@ describe("the grader's rewrite of a test cell", () => {
     const check = [
       "const h = (globalThis as any).$grader_test;",
       'h.done("t-tests", "abc");',
-      'console.log(JSON.stringify([Object.isFrozen(Array.prototype), Object.isFrozen(h.ns("minitorch-ts").Tensor.prototype),',
+      "console.log(JSON.stringify([Object.isFrozen(Array.prototype),",
+      '  Object.isFrozen(h.ns("minitorch-ts").Tensor.prototype),',
       '  Object.getOwnPropertyDescriptor(globalThis, "$grader_test")?.writable, typeof h.ns("assert").ok]));',
     ].join("\n");
     // The cell is TypeScript that tslab would compile; here esbuild-free: strip the one type assertion.
@@ -223,7 +258,12 @@ describe("Gradescope's results.json", () => {
   test("hidden tests report in a 0-point entry of their own, as visible as the cell's metadata says", () => {
     const entry = (name: string) => results.tests.find((t) => t.name === name);
     expect(entry("a-tests (hidden tests)")).toEqual({
-      name: "a-tests (hidden tests)", score: 0, max_score: 0, status: "passed", output: "passed", visibility: "after_due_date",
+      name: "a-tests (hidden tests)",
+      score: 0,
+      max_score: 0,
+      status: "passed",
+      output: "passed",
+      visibility: "after_due_date",
     });
     expect(entry("b-tests")?.output).toBe("passed the visible tests; failed a hidden test.");
     const hiddenB = { status: "failed", output: "AssertionError: ties go to the first", visibility: "hidden" };
@@ -239,6 +279,7 @@ describe("Gradescope's results.json", () => {
     const nb = JSON.parse(JSON.stringify(readHomework(INSTRUCTOR))) as INotebookContent;
     nb.cells[4].metadata.gradescope = { hidden_tests_visibility: "after" };
     const expected = "expected one of hidden, after_due_date, after_published";
-    expect(lint(nb, "hw.ipynb")).toEqual([`hw.ipynb, cell 4: gradescope.hidden_tests_visibility is "after", ${expected}`]);
+    expect(lint(nb, "hw.ipynb"))
+      .toEqual([`hw.ipynb, cell 4: gradescope.hidden_tests_visibility is "after", ${expected}`]);
   });
 });

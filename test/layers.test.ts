@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MiniTorchError, Tensor, manualSeed, nn, randn, tensor } from "../src";
-import { golden } from "./support/golden";
+import { expectStateDictKeys, golden } from "./support/golden";
 import { breakTies, gradCheck } from "./support/gradcheck";
 
 /** Replaces the parameter at a path such as "0.weight": the field `weight` of the submodule named "0". */
@@ -94,6 +94,8 @@ describe("Linear", () => {
     expect(() => new nn.Linear(2, 1.5)).toThrow("Linear: outFeatures must be an integer >= 1, got the number 1.5");
     expect(() => new nn.Linear(4, 2).forward(tensor([[1, 2, 3], [4, 5, 6]]))).toThrow(
       new MiniTorchError("Linear: expected input with last dim 4, got shape [2,3]"));
+    expect(() => nn.uniformFanIn([2, -1], 2))
+      .toThrow(new MiniTorchError("uniformFanIn: shape [2,-1] must contain non-negative integers, got the number -1"));
   });
 });
 
@@ -248,12 +250,13 @@ describe("conv and pooling layers with PyTorch's options", () => {
     checkModule(new nn.Sequential(new nn.AvgPool2d(2, { stride: 1, padding: 1 })), randn(1, 1, 3, 3));
   });
 
-  it("print as PyTorch's (strings from test/golden/nn-train.json); the lecture's conv says padding=lecture", () => {
+  it("print and key their state dicts as PyTorch's (golden); the lecture's conv prints padding=lecture", () => {
     const repr = golden<Record<string, string>>("modules");
     const cnn = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
       new nn.Conv2d(4, 8, [3, 5], { stride: 2, bias: false }), new nn.AvgPool2d(2), new nn.Flatten(),
       new nn.Linear(32, 10));
     expect(cnn.toString()).toBe(repr.cnn);
+    expectStateDictKeys(cnn, "cnn");
     class Net extends nn.Module {
       features = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2));
       dropout = new nn.Dropout(0.25);
@@ -263,11 +266,13 @@ describe("conv and pooling layers with PyTorch's options", () => {
       }
     }
     expect(new Net().toString()).toBe(repr.nested);
+    expectStateDictKeys(new Net(), "nested");
     const options = new nn.Sequential(
       new nn.Conv1d(2, 3, 5, { stride: 2, padding: 2 }), new nn.Conv1d(3, 3, 2, { padding: 0 }),
       new nn.Conv2d(3, 6, 3, { padding: "same" }), new nn.Conv2d(6, 6, [2, 3], { padding: [1, 0] }),
       new nn.MaxPool2d([2, 3], { stride: 1, padding: 1 }), new nn.AvgPool2d(3, { stride: [2, 1] }));
     expect(options.toString()).toBe(repr["conv options"]);
+    expectStateDictKeys(options, "conv options");
     expect(new nn.Conv2d(1, 4, [3, 3]).toString())
       .toBe("Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=lecture)");
     expect(new nn.Conv1d(1, 4, 3, { bias: false }).toString())

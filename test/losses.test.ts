@@ -587,4 +587,10 @@ describe("bad input to losses", () => {
     expectError(() => nn.binaryCrossEntropyWithLogits(tensor([1, 2]), tensor([1])),
       "binaryCrossEntropyWithLogits: logits [2] and targets [1] must have the same shape");
   });
+
+  it("klDivergence broadcasts p against q as PyTorch's kl_div; shapes that do not broadcast name the op", () => {
+    expect(nn.klDivergence(tensor([[0.5, 0.5], [0.25, 0.75]]), tensor([0.5, 0.5])).shape).toEqual([2]);
+    expectError(() => nn.klDivergence(tensor([[0.5, 0.5]]), tensor([[0.2, 0.3, 0.5]])),
+      "klDivergence: shapes [1,2] and [1,3] do not broadcast");
+  });
 });

@@ -8,9 +8,9 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { inspect } from "util";
 import { describe, expect, it } from "vitest";
-import { MiniTorchError, Tensor, load, manualSeed, nn, ones, save, tensor } from "../src";
+import { MiniTorchError, Tensor, load, manualSeed, nn, ones, optim, save, tensor } from "../src";
 import { expectError } from "./support/errors";
-import { golden } from "./support/golden";
+import { expectStateDictKeys, golden } from "./support/golden";
 
 /** The lecture's TwoLayerNet, ported line by line. */
 class TwoLayerNet extends nn.Module {
@@ -56,9 +56,31 @@ class MultiLayerNet extends nn.Module {
 }
 
 describe("Parameter", () => {
-  it("requires a Tensor, saying how to make one", () => {
+  it("requires a Tensor, saying how to make one, and a boolean requiresGrad", () => {
     expectError(() => new nn.Parameter([1, 2] as unknown as Tensor),
       "Parameter: expected a Tensor for data, got an array [1, 2]; wrap it with tensor([...])");
+    expectError(() => new nn.Parameter(tensor([1]), "no" as unknown as boolean),
+      `Parameter: requiresGrad must be true or false, got a string "no"`);
+  });
+
+  it("requiresGrad false freezes it, as PyTorch's requires_grad=False: still a parameter, never trained", () => {
+    class Frozen extends nn.Module {
+      frozen = new nn.Parameter(tensor([1, 2]), false);
+      trained = new nn.Parameter(tensor([3]));
+      forward(x: Tensor): Tensor {
+        return x.mul(this.frozen).sum().mul(this.trained);
+      }
+    }
+    const m = new Frozen();
+    expect(m.frozen.requiresGrad).toBe(false);
+    expect(m.frozen.toString()).toBe("Parameter containing:\ntensor([1., 2.])");
+    expect(Object.keys(m.stateDict())).toEqual(["frozen", "trained"]);
+    const opt = new optim.SGD(m.parameters(), { lr: 0.5 });
+    m.forward(tensor([1, 1])).backward();
+    opt.step();
+    expect(m.frozen.grad).toBeNull();
+    expect(m.frozen.toFlat()).toEqual([1, 2]);
+    expect(m.trained.toFlat()).toEqual([3 - 0.5 * 3]);
   });
 
   it("is a leaf that requires grad and shares the wrapped tensor's storage", () => {
@@ -281,6 +303,10 @@ describe("printing as PyTorch (strings from test/golden/nn-train.json)", () => {
       expect(m.toString()).toBe(repr[name]);
       expect(inspect(m)).toBe(repr[name]);
       expect(`${m}`).toBe(repr[name]);
+    });
+
+    it(`${name}: stateDict() has PyTorch's state_dict() keys, in its order, with its shapes`, () => {
+      expectStateDictKeys(make(), name);
     });
   }
 

@@ -18,14 +18,16 @@ const displays = (nb: INotebookContent): IDisplayData[] =>
 /** Runs the runner script directly (no npm banner), on fixture notebooks that do not need the library. */
 function runner(args: string[]): { status: number | null; output: string } {
   const ts = join(ROOT, "node_modules", ".bin", "ts-node");
-  const run = spawnSync(ts, ["--transpile-only", "scripts/run-notebooks.ts", "--no-build", ...args], { cwd: ROOT, encoding: "utf8" });
+  const script = ["--transpile-only", "scripts/run-notebooks.ts", "--no-build"];
+  const run = spawnSync(ts, [...script, ...args], { cwd: ROOT, encoding: "utf8" });
   return { status: run.status, output: run.stdout + run.stderr };
 }
 
 /** Writes a valid nbformat 4.5 notebook with the given code cells to a fresh temporary folder. */
 function fixture(name: string, sources: string[], edit: (nb: INotebookContent) => void = () => undefined): string {
   const nb: INotebookContent = {
-    cells: sources.map((source, i) => ({ cell_type: "code", id: `cell-${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+    cells: sources.map((source, i) =>
+      ({ cell_type: "code", id: `cell-${i}`, metadata: {}, source, outputs: [], execution_count: null })),
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
     nbformat: 4,
     nbformat_minor: 5,
@@ -48,15 +50,18 @@ describe("npm run notebooks", () => {
       expect(counts.every((n) => typeof n === "number"), `${basename(source)} ran every code cell`).toBe(true);
     }
 
-    const plots = displays(readNotebook(join(EXECUTED, "01-tensors-strides-views.ipynb"))).filter((o) => PLOTLY_MIME in o.data);
+    const starter = readNotebook(join(EXECUTED, "01-tensors-strides-views.ipynb"));
+    const plots = displays(starter).filter((o) => PLOTLY_MIME in o.data);
     expect(plots.length).toBeGreaterThanOrEqual(5);
     for (const o of plots) expect(Object.keys(o.data).sort()).toEqual([PLOTLY_MIME, "text/html", "text/plain"]);
     // plotly.js rides once per notebook (page), in its first figure
-    expect(plots.map((o) => joinLines(o.data["text/html"] as MultilineString).length > 1_000_000)).toEqual(plots.map((_, i) => i === 0));
+    const carriesPlotly = plots.map((o) => joinLines(o.data["text/html"] as MultilineString).length > 1_000_000);
+    expect(carriesPlotly).toEqual(plots.map((_, i) => i === 0));
   }, 15 * 60_000);
 
   test("a failing cell is reported with its notebook, index, first line and error", () => {
-    const path = fixture("failing.ipynb", ["let answer: number = 41;", 'if (answer !== 42) {\n  throw new Error(`answer should be 42, got ${answer}`);\n}']);
+    const throws = 'if (answer !== 42) {\n  throw new Error(`answer should be 42, got ${answer}`);\n}';
+    const path = fixture("failing.ipynb", ["let answer: number = 41;", throws]);
     const { status, output } = runner(["--out", join(path, "..", "out"), path]);
     expect(status).toBe(1);
     expect(output).toContain(`failing.ipynb, cell 1 ("if (answer !== 42) {") failed:`);

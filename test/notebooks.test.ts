@@ -30,7 +30,8 @@ describe.each(notebooks.map((p) => [basename(p), p]))("%s", (_, path) => {
 
   test("is committed without outputs", () => {
     for (const cell of nb.cells.filter(isCode)) {
-      expect({ id: cell.id, outputs: cell.outputs, count: cell.execution_count }).toEqual({ id: cell.id, outputs: [], count: null });
+      expect({ id: cell.id, outputs: cell.outputs, count: cell.execution_count })
+        .toEqual({ id: cell.id, outputs: [], count: null });
     }
   });
 
@@ -46,7 +47,8 @@ test("nbformat's own validator accepts every notebook as 4.5 without repairs", (
     "import json, sys, warnings, nbformat",
     "warnings.simplefilter('ignore', DeprecationWarning)",
     "for path in sys.argv[1:]:",
-    "    nbformat.validate(json.load(open(path)), version=4, version_minor=5, repair_duplicate_cell_ids=False, strip_invalid_metadata=False)",
+    "    nbformat.validate(json.load(open(path)), version=4, version_minor=5,",
+    "                      repair_duplicate_cell_ids=False, strip_invalid_metadata=False)",
   ].join("\n");
   const result = spawnSync(jupyterPython(), ["-c", check, ...notebooks], { encoding: "utf8" });
   expect(result.stderr).toBe("");

@@ -63,7 +63,7 @@ describe("bundle", () => {
     expect(/<script[^>]*\ssrc=/i.test(html)).toBe(false); // nothing is fetched
   });
 
-  test("without plotly.js, the HTML asks the Jupyter server serving the page for the file npm run lab serves", async () => {
+  test("without plotly.js, the HTML asks the page's Jupyter server for the file npm run lab serves", async () => {
     const plot = await freshPlot();
     const html = plot.bundle(plot.bar([1, 2]), { plotly: false })["text/html"];
     expect(html).toContain(`"plotlyPath":"${PLOTLY_STATIC_PATH}"`);
@@ -126,7 +126,8 @@ describe("show", () => {
     expect(sent.map(carriesPlotly)).toEqual([true, true]);
     vi.stubEnv("MINITORCH_PLOT_INLINE", "twice");
     expect(() => plot.show(plot.bar([3]))).toThrow('MINITORCH_PLOT_INLINE must be "once" or "every", got "twice"');
-    expect(() => plot.configure({ inline: "never" as "once" })).toThrow('plot.configure: inline must be "once" or "every", got "never"');
+    expect(() => plot.configure({ inline: "never" as "once" }))
+      .toThrow('plot.configure: inline must be "once" or "every", got "never"');
   });
 });
 
@@ -143,7 +144,8 @@ describe("live", () => {
     expect(new Set(figures.map((s) => s.transient.display_id)).size).toBe(1);
     expect(progress[0].transient.display_id).not.toBe(figures[0].transient.display_id);
     expect(sent.map((s) => s.update)).toEqual([false, false, true, true, true, true]);
-    expect(progress[2].data["text/plain"]).toMatch(/^epoch 3\/3 \[#{20}\] 100% \| loss 0\.2000 \| accuracy 0\.7000 \| \d+\.\d s$/);
+    expect(progress[2].data["text/plain"])
+      .toMatch(/^epoch 3\/3 \[#{20}\] 100% \| loss 0\.2000 \| accuracy 0\.7000 \| \d+\.\d s$/);
     // the first figure loads plotly.js into the page; the last replaces it in the saved notebook, so carries it too
     expect(figures.map(carriesPlotly)).toEqual([true, false, true]);
     expect((figures[2].data[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0].y).toEqual([0.9, 0.5, 0.2]);
@@ -160,7 +162,7 @@ describe("live", () => {
     expect(sent[2].data["text/plain"]).toMatch(/^epoch 50\/50 /);
   });
 
-  test("without a total, done() draws the final state; a live figure after another figure carries no plotly.js", async () => {
+  test("without a total, done() draws the final state; a live figure after another carries no plotly.js", async () => {
     const plot = await freshPlot();
     enterKernel();
     plot.show(plot.bar([1]));
@@ -182,11 +184,12 @@ describe("live", () => {
     fig.push({ loss: 1 });
     fig.push({ loss: 0.5 });
     expect(calls).toBe(2);
-    expect(sent.filter((s) => PLOTLY_MIME in s.data).map((s) => s.data["text/plain"])).toEqual(["Figure: bar (1 point)", "Figure: bar (1 point)"]);
+    expect(sent.filter((s) => PLOTLY_MIME in s.data).map((s) => s.data["text/plain"]))
+      .toEqual(["Figure: bar (1 point)", "Figure: bar (1 point)"]);
     expect(sent[2].data["text/plain"]).toMatch(/^epoch 2\/2 .* \| loss 0\.5000 \|/);
   });
 
-  test("a right-axis series may arrive later (validation every few epochs); a typo still fails at the end", async () => {
+  test("a right-axis series may arrive later (validation every few epochs); a typo fails at the end", async () => {
     const plot = await freshPlot();
     enterKernel();
     const fig = plot.live({ total: 2, every: 0, right: ["val"] });
@@ -202,7 +205,8 @@ describe("live", () => {
     const plot = await freshPlot();
     const fig = plot.live();
     expect(() => fig.push({})).toThrow("LiveFigure.push: pass at least one named value");
-    expect(() => fig.push({ loss: "1" as unknown as number })).toThrow('LiveFigure.push: "loss" must be a number, got string; use .item() on a tensor');
+    expect(() => fig.push({ loss: "1" as unknown as number }))
+      .toThrow('LiveFigure.push: "loss" must be a number, got string; use .item() on a tensor');
     expect(() => plot.live({ total: 0 })).toThrow("plot.live: total must be a positive integer, got 0");
   });
 });

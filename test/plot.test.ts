@@ -64,7 +64,8 @@ describe("line, functions, curves", () => {
 
   test("line reports mismatched lengths and bad values naming the argument", () => {
     expect(() => plot.line({ x: [0, 1], ys: { a: [1, 2, 3] } })).toThrow('plot.line: x has 2 values but ys["a"] has 3');
-    expect(() => plot.line({ ys: { a: [1, "2" as unknown as number] } })).toThrow('plot.line: ys["a"][1] must be a number, got string 2');
+    expect(() => plot.line({ ys: { a: [1, "2" as unknown as number] } }))
+      .toThrow('plot.line: ys["a"][1] must be a number, got string 2');
     expect(() => plot.line({ ys: {} })).toThrow("plot.line: ys must name at least one series");
   });
 
@@ -80,7 +81,8 @@ describe("line, functions, curves", () => {
   });
 
   test("functions rejects an empty or reversed range", () => {
-    expect(() => plot.functions({ f: Math.sin }, { range: [1, 1] })).toThrow("plot.functions: range must be [lo, hi] with lo < hi, got [1, 1]");
+    expect(() => plot.functions({ f: Math.sin }, { range: [1, 1] }))
+      .toThrow("plot.functions: range must be [lo, hi] with lo < hi, got [1, 1]");
   });
 
   test("curves counts steps from 1 and puts the named series on the right axis", () => {
@@ -93,11 +95,13 @@ describe("line, functions, curves", () => {
     expect(fixed.layout.yaxis2?.range).toEqual([0, 1]);
     expect(() => plot.curves({ loss: [1], accuracy: [0.5] }, { right: ["accuracy"], rightRange: [1, 0] }))
       .toThrow("plot.curves: rightRange must be [lo, hi] with lo < hi, got [1, 0]");
-    expect(() => plot.curves({ loss: [1] }, { right: ["acc"] })).toThrow('plot.curves: right names series ["acc"] that are not plotted');
+    expect(() => plot.curves({ loss: [1] }, { right: ["acc"] }))
+      .toThrow('plot.curves: right names series ["acc"] that are not plotted');
   });
 
   test("markersOnly draws the named series as unjoined markers, whatever markers says for the others", () => {
-    const fig = plot.line({ ys: { exact: [1, 2, 3], [EVIL]: [1, 2, 3], other: [3, 2, 1] } }, { markersOnly: [EVIL], markers: true });
+    const ys = { exact: [1, 2, 3], [EVIL]: [1, 2, 3], other: [3, 2, 1] };
+    const fig = plot.line({ ys }, { markersOnly: [EVIL], markers: true });
     expect(traces(fig).map((t) => t.mode)).toEqual(["lines+markers", "markers", "lines+markers"]);
     expect(traces(fig)[1].name).toBe(escapeText(EVIL));
     const long = plot.functions({ f: Math.sin }, { range: [0, 1], derivatives: true, markersOnly: ["f'"] });
@@ -105,12 +109,15 @@ describe("line, functions, curves", () => {
   });
 
   test("markersOnly names a plotted series, or the builder says which", () => {
-    expect(() => plot.line({ ys: { a: [1] } }, { markersOnly: ["b"] })).toThrow('plot.line: markersOnly names series ["b"] that are not plotted; the series are ["a"]');
-    expect(() => plot.functions({ f: Math.sin }, { range: [0, 1], markersOnly: ["f'"] })).toThrow('plot.functions: markersOnly names series ["f\'"]');
+    expect(() => plot.line({ ys: { a: [1] } }, { markersOnly: ["b"] }))
+      .toThrow('plot.line: markersOnly names series ["b"] that are not plotted; the series are ["a"]');
+    expect(() => plot.functions({ f: Math.sin }, { range: [0, 1], markersOnly: ["f'"] }))
+      .toThrow('plot.functions: markersOnly names series ["f\'"]');
   });
 
   test("logX and logY make the axes logarithmic with 10^k ticks and keep their titles", () => {
-    const fig = plot.line({ x: [1, 10, 100], ys: { error: [1e-3, 1e-9, 1e-17] } }, { logX: true, logY: true, xLabel: "s", yLabel: "error" });
+    const data = { x: [1, 10, 100], ys: { error: [1e-3, 1e-9, 1e-17] } };
+    const fig = plot.line(data, { logX: true, logY: true, xLabel: "s", yLabel: "error" });
     expect(fig.layout.xaxis).toMatchObject({ type: "log", exponentformat: "power", title: { text: "s" } });
     expect(fig.layout.yaxis).toMatchObject({ type: "log", exponentformat: "power", title: { text: "error" } });
     const onlyY = plot.line({ ys: { a: [1, 2] } }, { logY: true });
@@ -139,15 +146,18 @@ describe("bar and groupedBar", () => {
   });
 
   test("bar reports a bad highlight or label count", () => {
-    expect(() => plot.bar([1, 2], { highlight: 2 })).toThrow("plot.bar: highlight must be the index of a bar in [0, 2), got 2");
+    expect(() => plot.bar([1, 2], { highlight: 2 }))
+      .toThrow("plot.bar: highlight must be the index of a bar in [0, 2), got 2");
     expect(() => plot.bar([1, 2], { labels: ["a"] })).toThrow("plot.bar: labels has 1 names but there are 2 bars");
   });
 
   test("groupedBar groups named series over shared categories", () => {
     const fig = plot.groupedBar({ series: { softmax: [0.2, 0.8], "one-hot": tensor([0, 1]) } });
     expect(fig.layout.barmode).toBe("group");
-    expect(traces(fig).map((t) => [t.name, t.x, t.y])).toEqual([["softmax", ["0", "1"], [0.2, 0.8]], ["one-hot", ["0", "1"], [0, 1]]]);
-    expect(() => plot.groupedBar({ series: { a: [1, 2], b: [1] } })).toThrow('every series needs the same length: "a" has 2 values, "b" has 1');
+    expect(traces(fig).map((t) => [t.name, t.x, t.y]))
+      .toEqual([["softmax", ["0", "1"], [0.2, 0.8]], ["one-hot", ["0", "1"], [0, 1]]]);
+    expect(() => plot.groupedBar({ series: { a: [1, 2], b: [1] } }))
+      .toThrow('every series needs the same length: "a" has 2 values, "b" has 1');
   });
 });
 
@@ -162,17 +172,21 @@ describe("heatmap and imageGrid", () => {
   });
 
   test("heatmap reports non-matrices", () => {
-    expect(() => plot.heatmap(tensor([[[1], [2]], [[3], [4]]]))).toThrow("plot.heatmap: matrix must be a 2-D tensor [H, W], got shape [2,2,1]");
-    expect(() => plot.heatmap([[1, 2], [3]])).toThrow("plot.heatmap: matrix must be rectangular: row 0 has 2 values, row 1 has 1");
+    expect(() => plot.heatmap(tensor([[[1], [2]], [[3], [4]]])))
+      .toThrow("plot.heatmap: matrix must be a 2-D tensor [H, W], got shape [2,2,1]");
+    expect(() => plot.heatmap([[1, 2], [3]]))
+      .toThrow("plot.heatmap: matrix must be rectangular: row 0 has 2 values, row 1 has 1");
   });
 
   test("imageGrid puts each image of an [N, 1, H, W] tensor in its own subplot", () => {
     const images = tensor([[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]], [[[9, 10], [11, 12]]]]);
     const fig = plot.imageGrid(images, { columns: 2 });
-    expect(traces(fig).map((t) => [t.xaxis, t.yaxis, t.z?.[1]])).toEqual([["x", "y", [3, 4]], ["x2", "y2", [7, 8]], ["x3", "y3", [11, 12]]]);
+    expect(traces(fig).map((t) => [t.xaxis, t.yaxis, t.z?.[1]]))
+      .toEqual([["x", "y", [3, 4]], ["x2", "y2", [7, 8]], ["x3", "y3", [11, 12]]]);
     expect(fig.layout.grid).toMatchObject({ rows: 2, columns: 2 });
     expect(fig.layout.yaxis3?.scaleanchor).toBe("x3");
-    expect(fig.layout.annotations?.map((a) => [a.text, a.xref])).toEqual([["0", "x domain"], ["1", "x2 domain"], ["2", "x3 domain"]]);
+    expect(fig.layout.annotations?.map((a) => [a.text, a.xref]))
+      .toEqual([["0", "x domain"], ["1", "x2 domain"], ["2", "x3 domain"]]);
   });
 
   test("imageGrid names images by record key", () => {
@@ -189,7 +203,8 @@ describe("scatter", () => {
 
   test("one trace per class, coloured by the class index", () => {
     const fig = plot.scatter({ points, labels });
-    expect(traces(fig).map((t) => [t.name, t.x, t.y])).toEqual([["class 0", [0, 1], [0, 0]], ["class 1", [0, 1], [1, 1]]]);
+    expect(traces(fig).map((t) => [t.name, t.x, t.y]))
+      .toEqual([["class 0", [0, 1], [0, 0]], ["class 1", [0, 1], [1, 1]]]);
   });
 
   test("classNames names the legend entries; unnamed labels keep `class k`", () => {
@@ -216,7 +231,9 @@ describe("scatter", () => {
 
   test("scatter reports bad shapes", () => {
     expect(() => plot.scatter({ points: [[1, 2, 3]] })).toThrow("plot.scatter: points must be N x 2");
-    expect(() => plot.scatter({ points, labels: [1] })).toThrow("plot.scatter: labels has 1 values but there are 4 points");
-    expect(() => plot.scatter({ points }, { boundary: () => [1] })).toThrow("boundary(grid) must return one number per grid point (3600), got 1");
+    expect(() => plot.scatter({ points, labels: [1] }))
+      .toThrow("plot.scatter: labels has 1 values but there are 4 points");
+    expect(() => plot.scatter({ points }, { boundary: () => [1] }))
+      .toThrow("boundary(grid) must return one number per grid point (3600), got 1");
   });
 });

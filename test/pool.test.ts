@@ -1,6 +1,8 @@
 /**
  * Pooling (module 4.3, lecture 24): tile's "tensor origami" against a naive block loop, the lecture's
- * view exercise, avgpool2d / maxpool2d against naive loops, their gradients, and the errors.
+ * view exercise, avgpool2d / maxpool2d against naive loops, their gradients, and the errors. PyTorch's
+ * stride and padding: against PyTorch's values (golden), a naive window loop and central differences over
+ * random shapes and options (ties broken for the max), and the errors PyTorch raises.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -8,11 +10,7 @@ import { MiniTorchError, Tensor, fromStorage, manualSeed, nn, randn, tensor } fr
 import { expectError } from "./support/errors";
 import { GoldenCase, expectGolden, golden } from "./support/golden";
 import { breakTies, fcOptions, gradCheck, tensorOf } from "./support/gradcheck";
-
-function filled(shape: number[], f: (i: number) => number, requiresGrad = false): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return fromStorage(Float64Array.from({ length: n }, (_, i) => f(i)), shape, { requiresGrad });
-}
+import { expectClose, filled } from "./support/values";
 
 /** The values of block (bh, bw) of channel (b, c), read straight from the flat input, row by row. */
 function naiveBlocks(input: Tensor, kh: number, kw: number): number[][] {
@@ -31,17 +29,33 @@ function naiveBlocks(input: Tensor, kh: number, kw: number): number[][] {
   return blocks;
 }
 
+/** PyTorch's pooling by its definition: window (h, w) covers rows h*sh - ph .. + kh - 1 (columns alike);
+ * outside the input it reads -Infinity for the max and 0 for the mean, which divides by kh*kw
+ * (count_include_pad). Output floor((H + 2 ph - kh) / sh) + 1 rows. Flat, row-major. */
+function naivePool(input: Tensor, k: [number, number], s: [number, number], p: [number, number],
+  kind: "max" | "avg"): number[] {
+  const [B, C, H, W] = input.shape;
+  const [HO, WO] = [0, 1].map((d) => Math.floor((input.shape[d + 2] + 2 * p[d] - k[d]) / s[d]) + 1);
+  const x = input.toFlat();
+  const out: number[] = [];
+  for (let bc = 0; bc < B * C; bc++)
+    for (let h = 0; h < HO; h++)
+      for (let w = 0; w < WO; w++) {
+        const window: number[] = [];
+        for (let i = 0; i < k[0]; i++)
+          for (let j = 0; j < k[1]; j++) {
+            const [row, col] = [h * s[0] + i - p[0], w * s[1] + j - p[1]];
+            const inside = row >= 0 && row < H && col >= 0 && col < W;
+            window.push(inside ? x[(bc * H + row) * W + col] : kind === "max" ? -Infinity : 0);
+          }
+        out.push(kind === "max" ? Math.max(...window) : window.reduce((a, v) => a + v, 0) / window.length);
+      }
+  return out;
+}
+
 /** Splits a flat row-major array into consecutive runs of n. */
 function chunks(values: number[], n: number): number[][] {
   return Array.from({ length: values.length / n }, (_, i) => values.slice(i * n, (i + 1) * n));
-}
-
-function expectClose(actual: readonly number[], expected: readonly number[], tol = 1e-12): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => {
-    if (Math.abs(a - expected[i]) > tol * Math.max(1, Math.abs(expected[i])))
-      throw new Error(`element ${i}: got ${a}, expected ${expected[i]}`);
-  });
 }
 
 const SHAPES: [number[], [number, number]][] = [
@@ -222,7 +236,19 @@ describe("pooling errors", () => {
     expectError(() => nn.avgpool2d(x, 2, { padding: 2 }),
       "avgpool2d: padding [2,2] must be at most half the kernel [2,2], as in PyTorch");
     expectError(() => nn.maxpool2d(x, [5, 1], { stride: 1 }),
-      "maxpool2d: kernel [5,1] is larger than the padded input 4x4 (input [1,1,4,4])");
+      "maxpool2d: kernel [5,1] is larger than the padded input 4x4 (input [1,1,4,4], padding [0,0])");
+    expectError(() => nn.avgpool2d(randn(1, 1, 1, 2), 4, { padding: [1, 2] }),
+      "avgpool2d: kernel [4,4] is larger than the padded input 3x6 (input [1,1,1,2], padding [1,2])");
+    expectError(() => nn.maxpool2d(x, 2, { stride: 1.5 }),
+      "maxpool2d: stride must be an integer >= 1 or two of them [h, w], got the number 1.5");
+    expectError(() => nn.avgpool2d(x, 2, { stride: [1, Number.NaN] }),
+      "avgpool2d: stride must be an integer >= 1 or two of them [h, w], got an array [1, NaN]");
+    expectError(() => nn.maxpool2d(x, 2, { padding: 0.5 }),
+      "maxpool2d: padding must be an integer >= 0 or two of them [h, w], got the number 0.5");
+    expectError(() => nn.avgpool2d(x, 2, { stride: [1, 1, 1] as unknown as [number, number] }),
+      "avgpool2d: stride must be an integer >= 1 or two of them [h, w], got an array [1, 1, 1]");
+    expectError(() => nn.avgpool2d(x, 2, "same" as unknown as nn.PoolOptions),
+      `avgpool2d: options must be an object like { stride, padding }, got a string "same"`);
     expectError(() => nn.maxpool2d(x, 2, { strides: 1 } as nn.PoolOptions),
       "maxpool2d: unknown option strides (known: stride, padding)");
     expectError(() => nn.avgpool2d([[1]] as unknown as Tensor, 2),
@@ -256,6 +282,20 @@ describe("PyTorch's pooling: stride and padding (golden values from test/golden/
     // where it does not divide, PyTorch's drops the rest (floor), the lecture's refuses
     expect(nn.maxpool2d(x, 4, { stride: 4 }).shape).toEqual([2, 3, 1, 2]);
     expect(() => nn.maxpool2d(x, 4)).toThrow(/does not divide/);
+  });
+
+  it("forward against the naive window loop over random images, kernels, strides and paddings", () => {
+    const int = (min: number, max: number) => fc.integer({ min, max });
+    const cases = fc.record({
+      b: int(1, 2), c: int(1, 2), h: int(1, 7), w: int(1, 7), kh: int(1, 4), kw: int(1, 4), sh: int(1, 4),
+      sw: int(1, 4), ph: int(0, 2), pw: int(0, 2),
+    }).filter(({ h, w, kh, kw, ph, pw }) => 2 * ph <= kh && 2 * pw <= kw && h + 2 * ph >= kh && w + 2 * pw >= kw)
+      .chain((s) => fc.tuple(fc.constant(s), tensorOf([s.b, s.c, s.h, s.w])));
+    fc.assert(fc.property(cases, ([s, x]) => {
+      const [k, stride, padding]: [number, number][] = [[s.kh, s.kw], [s.sh, s.sw], [s.ph, s.pw]];
+      expect(nn.maxpool2d(x, k, { stride, padding }).toFlat()).toEqual(naivePool(x, k, stride, padding, "max"));
+      expectClose(nn.avgpool2d(x, k, { stride, padding }).toFlat(), naivePool(x, k, stride, padding, "avg"));
+    }), fcOptions(100, 232));
   });
 
   it("gradient checks over random images, kernels, strides and paddings (ties broken for the max)", () => {

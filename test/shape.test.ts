@@ -86,7 +86,7 @@ describe("indexToPosition and toIndex", () => {
     expect(Array.from(idx3)).toEqual([1, 2, 3]);
   });
 
-  it("round trip over every ordinal: toIndex then indexToPosition with row-major strides gives the ordinal back", () => {
+  it("round trip over every ordinal: toIndex then indexToPosition with row-major strides gives it back", () => {
     fc.assert(
       fc.property(shapes(4, 5, 0), (shape) => {
         const strides = stridesFromShape(shape);
@@ -109,7 +109,10 @@ describe("indexToPosition and toIndex", () => {
     fc.assert(
       fc.property(
         shapes(4, 4).chain((shape) =>
-          fc.tuple(fc.constant(shape), fc.shuffledSubarray(shape.map((_, i) => i), { minLength: shape.length, maxLength: shape.length })),
+          fc.tuple(
+            fc.constant(shape),
+            fc.shuffledSubarray(shape.map((_, i) => i), { minLength: shape.length, maxLength: shape.length }),
+          ),
         ),
         ([shape, order]) => {
           // storage laid out for the permuted shape, read through the original dims
@@ -217,8 +220,10 @@ describe("broadcastIndex", () => {
           let expected = 0;
           bigIndex.forEach((v, i) => (expected += v * zeroStrides[i]));
           const inRange = smallIndex.every((v, i) => v >= 0 && v < small[i]);
-          if (!inRange || indexToPosition(smallIndex, strides) !== expected)
-            bad.push(`big index [${Array.from(bigIndex)}] -> [${Array.from(smallIndex)}], expected position ${expected}`);
+          if (!inRange || indexToPosition(smallIndex, strides) !== expected) {
+            const [from, to] = [Array.from(bigIndex), Array.from(smallIndex)];
+            bad.push(`big index [${from}] -> [${to}], expected position ${expected}`);
+          }
         }
         expect(bad).toEqual([]);
       }),

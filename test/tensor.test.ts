@@ -22,7 +22,8 @@ import { expectError } from "./support/errors";
 
 function expectClose(actual: number[], expected: number[], tol = 1e-12): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((v, i) => expect(Math.abs(v - expected[i]), `element ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tol));
+  actual.forEach((v, i) =>
+    expect(Math.abs(v - expected[i]), `element ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tol));
 }
 
 const a = (): Tensor => tensor([[1, 2, 3], [4, 5, 6]]);

@@ -26,7 +26,11 @@ describe("training", () => {
   it("an MLP reaches >= 95% accuracy on xor (and generalises to fresh points)", () => {
     manualSeed(0);
     const data = datasets.xor(200, new Generator(1));
-    const model = new nn.Sequential(new nn.Linear(2, 16), new nn.ReLU(), new nn.Linear(16, 16), new nn.ReLU(), new nn.Linear(16, 2));
+    const model = new nn.Sequential(
+      new nn.Linear(2, 16), new nn.ReLU(),
+      new nn.Linear(16, 16), new nn.ReLU(),
+      new nn.Linear(16, 2),
+    );
     const opt = new optim.Adam(model.parameters(), { lr: 0.05 });
     for (let step = 0; step < 300; step++) {
       opt.zeroGrad();

@@ -16,8 +16,9 @@ export const KERNEL = "tslab";
 /** Runs a command with inherited output; throws naming the command when it fails. */
 export function run(command: string, args: readonly string[], options: { cwd?: string } = {}): void {
   const result = spawnSync(command, args, { stdio: "inherit", cwd: options.cwd ?? ROOT });
-  if (result.error) throw new Error(`${command} ${args.join(" ")}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
+  const line = `${command} ${args.join(" ")}`;
+  if (result.error) throw new Error(`${line}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${line} exited with ${result.status ?? result.signal}`);
 }
 
 /** True when `python` can import every module named. */
@@ -31,8 +32,8 @@ export function jupyterPython(): string {
   const found = candidates.find((python) => canImport(python, ["jupyter_client", "nbclient", "nbformat"]));
   if (found === undefined) {
     throw new Error(
-      `no Python with Jupyter (jupyter_client, nbclient, nbformat) among ${candidates.join(", ")}: ` +
-        "install it (Debian: apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient) or set JUPYTER_PYTHON",
+      `no Python with Jupyter (jupyter_client, nbclient, nbformat) among ${candidates.join(", ")}: install it ` +
+        "(Debian: apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient) or set JUPYTER_PYTHON",
     );
   }
   return found;
@@ -50,7 +51,8 @@ interface KernelSpec {
 
 /** The registered tslab kernel spec, or null when Jupyter knows no tslab kernel. */
 export function registeredKernel(python: string): KernelSpec | null {
-  const code = "import json; from jupyter_client.kernelspec import KernelSpecManager as M; print(json.dumps(M().get_all_specs()))";
+  const code =
+    "import json; from jupyter_client.kernelspec import KernelSpecManager as M; print(json.dumps(M().get_all_specs()))";
   const result = spawnSync(python, ["-c", code], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`listing Jupyter's kernel specs failed: ${result.stderr}`);
   const specs = JSON.parse(result.stdout) as Record<string, KernelSpec>;
@@ -62,7 +64,10 @@ export function kernelProblem(python: string): string | null {
   const spec = registeredKernel(python);
   if (spec === null) return `Jupyter has no "${KERNEL}" kernel: run \`npm run kernel\``;
   const launcher = spec.spec.argv[0];
-  if (!existsSync(launcher)) return `the "${KERNEL}" kernel in ${spec.resource_dir} runs ${launcher}, which does not exist: run \`npm run kernel\``;
+  if (!existsSync(launcher)) {
+    return `the "${KERNEL}" kernel in ${spec.resource_dir} runs ${launcher}, which does not exist: ` +
+      "run `npm run kernel`";
+  }
   return null;
 }
 
@@ -72,7 +77,10 @@ export function registerKernel(python: string): KernelSpec {
   run(TSLAB, ["install", `--python=${python}`, `--binary=${TSLAB}`, "--user"]);
   const spec = registeredKernel(python);
   if (spec === null || spec.spec.argv[0] !== TSLAB) {
-    throw new Error(`registered the kernel, but Jupyter's "${KERNEL}" kernel still runs ${spec?.spec.argv[0] ?? "nothing"} (another spec shadows the user one?)`);
+    const runs = spec?.spec.argv[0] ?? "nothing";
+    throw new Error(
+      `registered the kernel, but Jupyter's "${KERNEL}" kernel still runs ${runs} (another spec shadows the user one?)`,
+    );
   }
   return spec;
 }

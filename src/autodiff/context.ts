@@ -18,6 +18,9 @@ function isVersioned(value: unknown): value is Versioned {
 
 export class Context<S extends readonly unknown[] = readonly unknown[]> {
   private values: S | null = null;
+  /** Which inputs need a gradient (PyTorch's ctx.needs_input_grad): backward may return null for the
+   * others instead of computing what nobody reads (a convolution's gradient wrt the images). */
+  needsInputGrad: readonly boolean[] = [];
   private versions: (readonly [Versioned, number])[] = [];
   private freed = false;
 

@@ -18,7 +18,8 @@ export class TensorDataset implements Dataset<Tensor[]> {
     check(tensors.length > 0, "TensorDataset", () => "needs at least one tensor, e.g. new TensorDataset(X, y)");
     tensors.forEach((t, i) => {
       checkTensor(t, "TensorDataset", `tensor ${i}`);
-      check(t.dims >= 1 && t.shape[0] === tensors[0].shape[0], "TensorDataset", () =>
+      check(t.dims >= 1, "TensorDataset", () => `tensor ${i} is a scalar (shape []); each needs one row per example`);
+      check(t.shape[0] === tensors[0].shape[0], "TensorDataset", () =>
         `every tensor needs the same first dim (one row per example): tensor 0 has shape ` +
         `${fmtShape(tensors[0].shape)}, tensor ${i} ${fmtShape(t.shape)}`);
     });

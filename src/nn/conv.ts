@@ -117,11 +117,14 @@ function convolution(name: string, spatial: Spatial) {
     backward: (ctx, grad) => {
       const [input, weight] = ctx.saved;
       const swap = swapFirstTwo(spatial + 2);
-      const gradInput = kernel(spatial)(grad.data, weight.data.permute(swap), true, input.shape);
-      const gradWeight = kernel(spatial)(input.data.permute(swap), grad.data.permute(swap), false, [
-        input.shape[1], weight.shape[0], ...weight.shape.slice(2),
-      ]).permute(swap);
-      return [new Tensor(gradInput), new Tensor(gradWeight)];
+      const [needInput, needWeight] = ctx.needsInputGrad;
+      const gradInput = needInput ? kernel(spatial)(grad.data, weight.data.permute(swap), true, input.shape) : null;
+      const gradWeight = needWeight
+        ? kernel(spatial)(input.data.permute(swap), grad.data.permute(swap), false, [
+          input.shape[1], weight.shape[0], ...weight.shape.slice(2),
+        ]).permute(swap)
+        : null;
+      return [gradInput && new Tensor(gradInput), gradWeight && new Tensor(gradWeight)];
     },
   });
 

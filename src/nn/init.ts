@@ -1,12 +1,13 @@
 /** Parameter initialisation. */
 import { check, checkInteger, checkOptions, describe } from "../errors";
-import { Shape } from "../data/shape";
+import { Shape, checkShape } from "../data/shape";
 import { rand } from "../tensor/create";
 import { Parameter } from "./module";
 
 /** U(-1/sqrt(fanIn), 1/sqrt(fanIn)) from the seeded generator: PyTorch's default for Linear and Conv
  * weights and biases, which keeps each output's variance about the same whatever the layer's width. */
 export function uniformFanIn(shape: Shape, fanIn: number): Parameter {
+  checkShape(shape, "uniformFanIn");
   checkInteger(fanIn, "uniformFanIn", "fanIn", 1);
   const bound = 1 / Math.sqrt(fanIn);
   return new Parameter(rand([...shape]).mul(2 * bound).sub(bound));

@@ -74,11 +74,11 @@ export class Step extends FunctionModule {
   }
 }
 
-/** softmax along `dim`: turns scores into a distribution (the lecture's Softmax(-1) on the last dim). */
-export class Softmax extends FunctionModule {
-  constructor(readonly dim = -1) {
-    super((x) => softmax(x, dim));
-    checkInteger(dim, "Softmax", "dim");
+/** A layer applying `fn` along one dim, printed as PyTorch's `Name(dim=...)`. */
+abstract class AlongDim extends FunctionModule {
+  protected constructor(op: string, fn: (x: Tensor, dim: number) => Tensor, readonly dim: number) {
+    super((x) => fn(x, dim));
+    checkInteger(dim, op, "dim");
   }
 
   protected extraRepr(): string {
@@ -86,15 +86,17 @@ export class Softmax extends FunctionModule {
   }
 }
 
-/** log softmax along `dim`: the stable input for nllLoss. */
-export class LogSoftmax extends FunctionModule {
-  constructor(readonly dim = -1) {
-    super((x) => logsoftmax(x, dim));
-    checkInteger(dim, "LogSoftmax", "dim");
+/** softmax along `dim`: turns scores into a distribution (the lecture's Softmax(-1) on the last dim). */
+export class Softmax extends AlongDim {
+  constructor(dim = -1) {
+    super("Softmax", softmax, dim);
   }
+}
 
-  protected extraRepr(): string {
-    return `dim=${this.dim}`;
+/** log softmax along `dim`: the stable input for nllLoss. */
+export class LogSoftmax extends AlongDim {
+  constructor(dim = -1) {
+    super("LogSoftmax", logsoftmax, dim);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { Context } from "../autodiff/context";
 import { check, checkOptions, describe, fmtShape } from "../errors";
-import { normalizeDim } from "../data/shape";
+import { normalizeDim, shapeBroadcast } from "../data/shape";
 import { backend } from "../ops/backend";
 import { sigmoid } from "../ops/operators";
 import { fromStorage } from "../tensor/create";
@@ -212,6 +212,6 @@ export function klDivergence(p: Tensor, q: Tensor, dim = -1, options?: LossOptio
   const reduce = reducer("klDivergence", options, "none");
   checkDistribution("klDivergence", p, "p");
   checkDistribution("klDivergence", q, "q");
-  const d = normalizeDim(dim, Math.max(p.dims, q.dims), "klDivergence");
+  const d = normalizeDim(dim, shapeBroadcast(p.shape, q.shape, "klDivergence").length, "klDivergence");
   return reduce(xlogx(p).sub(xlogy(p, q)).sum(d));
 }

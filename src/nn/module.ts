@@ -7,7 +7,7 @@
 import { noGrad } from "../autodiff/grad-mode";
 import { check, checkOptions, describe, fmtShape } from "../errors";
 import { Tensor } from "../tensor/tensor";
-import { checkTensor } from "../tensor/args";
+import { checkBoolean, checkTensor } from "../tensor/args";
 
 /** The key Node's console.log and util.inspect (and so tslab's display of a cell's value) look up to
  * print an object; Symbol.for needs no Node import, so the browser build is unaffected. */
@@ -17,10 +17,12 @@ export const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
  * wrapped tensor's data (copied only when that is a non-contiguous view) so optimizers can update
  * `storage` in place, element i of the parameter's run of storage being element i in row-major order. */
 export class Parameter extends Tensor {
-  constructor(value: Tensor) {
+  /** `requiresGrad` false freezes it, as PyTorch's requires_grad=False: optimizers then refuse it. */
+  constructor(value: Tensor, requiresGrad = true) {
     checkTensor(value, "Parameter", "data");
+    checkBoolean(requiresGrad, "Parameter", "requiresGrad");
     super(noGrad(() => value.contiguous()).data);
-    this.requiresGrad_();
+    this.requiresGrad_(requiresGrad);
   }
 
   /** "Parameter containing:" above the tensor, as PyTorch prints one (console.log shows it too: Tensor's

@@ -82,7 +82,8 @@ function windows(op: string, input: Tensor, g: PoolGeometry, fill: number): Tens
   const { kernel: k, stride, padding } = g;
   const size = input.shape.slice(2).map((n, d) => n + 2 * padding[d]);
   check(size.every((n, d) => n >= k[d]), op, () =>
-    `kernel ${fmtShape(k)} is larger than the padded input ${size.join("x")} (input ${fmtShape(input.shape)})`);
+    `kernel ${fmtShape(k)} is larger than the padded input ${size.join("x")} (input ${fmtShape(input.shape)}, ` +
+    `padding ${fmtShape(padding)})`);
   const out = size.map((n, d) => Math.floor((n - k[d]) / stride[d]) + 1);
   const framed = pad(input, [padding[1], padding[1], padding[0], padding[0]], fill);
   const parts: Tensor[] = [];

@@ -11,6 +11,7 @@ import { Shape, reducedShape, shapeBroadcast } from "../data/shape";
 import { tensorMap, tensorReduce, tensorZip } from "./kernels";
 import { tensorMatmul } from "./matmul";
 import { tensorConv1d, tensorConv2d } from "./conv";
+import { fastBackend } from "./fast";
 import type { Binary, Unary } from "./operators";
 import { check } from "../errors";
 
@@ -52,10 +53,11 @@ export const referenceBackend: Backend = {
   conv2d: (input, weight, reverse, outShape) => into(outShape, (out) => tensorConv2d(out, input, weight, reverse)),
 };
 
-const backends = new Map<string, Backend>([["reference", referenceBackend]]);
-let current: Backend = referenceBackend;
+const backends = new Map<string, Backend>([referenceBackend, fastBackend].map((b) => [b.name, b]));
+/** The default, declared here and nowhere else: the fast kernels (src/ops/fast), tested against the reference. */
+let current: Backend = fastBackend;
 
-/** Makes a backend selectable by name (a fast backend registers itself here). */
+/** Makes another backend selectable by name. */
 export function registerBackend(b: Backend): void {
   backends.set(b.name, b);
 }

@@ -5,6 +5,18 @@
 export type Unary = (x: number) => number;
 export type Binary = (x: number, y: number) => number;
 
+/** A scalar function with a name: a backend may run a kernel of its own for a name it knows (the fast
+ * backend's wasm exp) instead of calling the function per element; any other function (pow's closures,
+ * a user's lambda) runs through the generic loops. The name is the contract, not the function's identity. */
+export type Named<F extends Unary | Binary> = F & { readonly op: string };
+function named<F extends Unary | Binary>(op: string, f: F): Named<F> {
+  return Object.assign(f, { op });
+}
+/** The name given by `named`, or undefined. */
+export function opName(fn: Unary | Binary): string | undefined {
+  return (fn as Partial<Named<Unary>>).op;
+}
+
 export const id: Unary = (x) => x;
 export const neg: Unary = (x) => -x;
 export const add: Binary = (x, y) => x + y;
@@ -21,7 +33,7 @@ export const eq: Binary = (x, y) => (x === y ? 1 : 0);
 export const ne: Binary = (x, y) => (x !== y ? 1 : 0);
 /** Same test as torch.isclose with its defaults: |x - y| <= atol + rtol * |y|. */
 export const isClose: Binary = (x, y) => (Math.abs(x - y) <= 1e-8 + 1e-5 * Math.abs(y) ? 1 : 0);
-export const exp: Unary = Math.exp;
+export const exp = named<Unary>("exp", (x) => Math.exp(x));
 export const log: Unary = Math.log;
 export const tanh: Unary = Math.tanh;
 export const sqrt: Unary = Math.sqrt;

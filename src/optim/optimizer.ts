@@ -4,7 +4,7 @@
  * nothing is recorded in the graph and the parameters stay the same leaf tensors the model holds.
  */
 import { check, checkOptions, describe, fmtShape } from "../errors";
-import { Module } from "../nn/module";
+import { Module, Parameter } from "../nn/module";
 import { Tensor } from "../tensor/tensor";
 
 /** Base of SGD and Adam: holds the parameters and the learning rate, checks every gradient, skips
@@ -30,7 +30,9 @@ export abstract class Optimizer {
     this.params = [...params];
     check(this.params.length > 0, name, () => "got an empty parameter list");
     this.params.forEach((p, i) => {
-      check(p instanceof Tensor && p.isLeaf() && p.requiresGrad, name, () =>
+      // a frozen Parameter (requiresGrad false) is accepted and never updated, as in PyTorch, so a model
+      // with frozen layers can pass model.parameters(); a plain tensor without grad is most likely a slip
+      check(p instanceof Tensor && p.isLeaf() && (p.requiresGrad || p instanceof Parameter), name, () =>
         `parameter ${i} must be a leaf tensor that requires grad ` +
         "(an nn.Parameter, or tensor(..., { requiresGrad: true }))" +
         (p instanceof Tensor ? "" : `, got ${describe(p)}`));

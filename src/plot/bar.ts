@@ -26,10 +26,11 @@ export interface SingleBarOptions extends BarOptions {
 export function bar(values: Values, options: SingleBarOptions = {}): Figure {
   const y = toNumbers(values, "plot.bar", "values");
   const { highlight } = options;
-  check(highlight === undefined || (Number.isInteger(highlight) && highlight >= 0 && highlight < y.length), "plot.bar", () =>
-    `highlight must be the index of a bar in [0, ${y.length}), got ${highlight}`);
+  const isBar = highlight === undefined || (Number.isInteger(highlight) && highlight >= 0 && highlight < y.length);
+  check(isBar, "plot.bar", () => `highlight must be the index of a bar in [0, ${y.length}), got ${highlight}`);
   const colors = y.map((_, i) => (i === highlight ? color(1) : color(0)));
-  return barFigure([{ type: "bar", x: categories(options.labels, y.length, "plot.bar"), y, marker: { color: colors }, showlegend: false }], options);
+  const x = categories(options.labels, y.length, "plot.bar");
+  return barFigure([{ type: "bar", x, y, marker: { color: colors }, showlegend: false }], options);
 }
 
 /** Data of `groupedBar`: named series over the same categories. */
@@ -41,19 +42,23 @@ export interface GroupedBarData {
 /** Side-by-side bars per category, e.g. `groupedBar({ series: { softmax: p, "one-hot": target } })`. */
 export function groupedBar(data: GroupedBarData, options: BarOptions = {}): Figure {
   const entries = Object.entries(data.series);
-  check(entries.length > 0, "plot.groupedBar", () => "series must name at least one series, e.g. { series: { softmax: [...] } }");
+  check(entries.length > 0, "plot.groupedBar", () =>
+    "series must name at least one series, e.g. { series: { softmax: [...] } }");
   const ys = entries.map(([name, v]) => toNumbers(v, "plot.groupedBar", `series[${JSON.stringify(name)}]`));
   const n = ys[0].length;
   const bad = ys.findIndex((y) => y.length !== n);
+  const nameOf = (i: number) => JSON.stringify(entries[i][0]);
   check(bad < 0, "plot.groupedBar", () =>
-    `every series needs the same length: ${JSON.stringify(entries[0][0])} has ${n} values, ${JSON.stringify(entries[bad][0])} has ${ys[bad].length}`);
+    `every series needs the same length: ${nameOf(0)} has ${n} values, ${nameOf(bad)} has ${ys[bad].length}`);
   const x = categories(data.labels ?? options.labels, n, "plot.groupedBar");
-  const traces: Data[] = entries.map(([name], k) => ({ type: "bar", name: escapeText(name), x, y: ys[k], marker: { color: color(k) } }));
+  const traces: Data[] = entries.map(([name], k) =>
+    ({ type: "bar", name: escapeText(name), x, y: ys[k], marker: { color: color(k) } }));
   return barFigure(traces, options, { barmode: "group" });
 }
 
 function barFigure(traces: Data[], options: BarOptions, extra: { barmode?: "group" } = {}): Figure {
-  const yaxis = options.yRange === undefined ? {} : { range: [options.yRange[0], options.yRange[1]] as [number, number] };
+  const { yRange } = options;
+  const yaxis = yRange === undefined ? {} : { range: [yRange[0], yRange[1]] as [number, number] };
   return makeFigure(traces, options, { ...extra, xaxis: { type: "category" }, yaxis });
 }
 

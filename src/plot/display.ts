@@ -9,7 +9,10 @@ import { platform } from "../platform";
 export type { DisplayMessage } from "../platform";
 
 /** Sends `data` as one display; with `displayId`, a later send with `update: true` replaces it in place. */
-export type SendDisplay = (data: Readonly<Record<string, unknown>>, target?: { displayId?: string; update?: boolean }) => void;
+export type SendDisplay = (
+  data: Readonly<Record<string, unknown>>,
+  target?: { displayId?: string; update?: boolean },
+) => void;
 
 /** The notebook's display, or null outside a tslab kernel (a script, a test). */
 export function notebookDisplay(): SendDisplay | null {

@@ -21,7 +21,8 @@ export function unescapeText(html: string): string {
 /** JSON that is safe inside an inline `<script>`: `<`, `>`, `&` and the JS line separators are written
  * as \u escapes, so no string value can close the element or open a comment. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, escape);
 }
 
 /** JavaScript source that is safe inside an inline `<script>`: the sequences `</script` and `<!--` (which

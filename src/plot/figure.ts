@@ -46,7 +46,12 @@ export function makeFigure(data: Data[], options: PlotOptions, layout: Partial<L
   if (options.title !== undefined) base.title = { text: escapeText(options.title) };
   return {
     data,
-    layout: { ...base, ...layout, xaxis: { ...base.xaxis, ...layout.xaxis }, yaxis: { ...base.yaxis, ...layout.yaxis } },
+    layout: {
+      ...base,
+      ...layout,
+      xaxis: { ...base.xaxis, ...layout.xaxis },
+      yaxis: { ...base.yaxis, ...layout.yaxis },
+    },
     config: { responsive: true, displaylogo: false },
   };
 }

@@ -55,8 +55,9 @@ export function imageTrace(z: number[][], options: ImageOptions, op: string): Da
 export function imageAxes(z: number[][], x: string): { xaxis: LayoutAxis; yaxis: LayoutAxis } {
   const small = z.length <= 16 && z[0].length <= 16;
   const ticks = small ? { dtick: 1 } : {};
+  const plain = { constrain: "domain", showgrid: false, zeroline: false } as const;
   return {
-    xaxis: { ...ticks, constrain: "domain", showgrid: false, zeroline: false },
-    yaxis: { ...ticks, autorange: "reversed", scaleanchor: x as LayoutAxis["scaleanchor"], constrain: "domain", showgrid: false, zeroline: false },
+    xaxis: { ...ticks, ...plain },
+    yaxis: { ...ticks, autorange: "reversed", scaleanchor: x as LayoutAxis["scaleanchor"], ...plain },
   };
 }

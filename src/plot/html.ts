@@ -34,9 +34,12 @@ export function figureHtml(fig: Figure, options: { plotly: boolean; text: string
   const id = `minitorch-plot-${session}-${++counter}`;
   const width = fig.layout.width === undefined ? "100%" : `${fig.layout.width}px`;
   const height = `${fig.layout.height ?? 360}px`;
-  const loader = options.plotly ? `<script type="text/javascript">if (!window.Plotly) {\n${plotlySource()}\n}</script>\n` : "";
+  const loader = options.plotly
+    ? `<script type="text/javascript">if (!window.Plotly) {\n${plotlySource()}\n}</script>\n`
+    : "";
+  const style = `width:${width};height:${height}`;
   return (
-    `<div id="${id}" class="minitorch-plot" style="width:${width};height:${height}">${escapeText(options.text)}</div>\n` +
+    `<div id="${id}" class="minitorch-plot" style="${style}">${escapeText(options.text)}</div>\n` +
     loader +
     `<script type="text/javascript">${drawScript(id, fig)}</script>`
   );

@@ -19,14 +19,16 @@ export interface ImageGridOptions extends PlotOptions, ImageOptions {
 export function imageGrid(images: Images, options: ImageGridOptions = {}): Figure {
   const named = toImages(images, "plot.imageGrid", "images");
   const columns = options.columns ?? Math.min(4, named.length);
-  check(Number.isInteger(columns) && columns >= 1, "plot.imageGrid", () => `columns must be a positive integer, got ${columns}`);
+  check(Number.isInteger(columns) && columns >= 1, "plot.imageGrid", () =>
+    `columns must be a positive integer, got ${columns}`);
   const rows = Math.ceil(named.length / columns);
   const data: Data[] = [];
   const annotations: Partial<Annotation>[] = [];
   const layout: Partial<Layout> = { grid: { rows, columns, pattern: "independent", ygap: 0.25 } };
   named.forEach(([name, z], i) => {
     const suffix = i === 0 ? "" : String(i + 1); // plotly names the first axes x/y, then x2/y2, ...
-    data.push({ ...imageTrace(z, options, "plot.imageGrid"), showscale: false, xaxis: `x${suffix}`, yaxis: `y${suffix}`, name: escapeText(name) });
+    const trace = imageTrace(z, options, "plot.imageGrid");
+    data.push({ ...trace, showscale: false, xaxis: `x${suffix}`, yaxis: `y${suffix}`, name: escapeText(name) });
     const { xaxis, yaxis } = imageAxes(z, `x${suffix}`);
     layout[`xaxis${suffix}` as "xaxis"] = { ...xaxis, visible: false };
     layout[`yaxis${suffix}` as "yaxis"] = { ...yaxis, visible: false };

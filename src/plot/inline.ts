@@ -16,7 +16,8 @@ let shipped = false;
 
 /** Sets how the HTML fallback carries plotly.js (see InlineMode); overrides MINITORCH_PLOT_INLINE. */
 export function configure(options: { inline: InlineMode }): void {
-  check(MODES.includes(options.inline), "plot.configure", () => `inline must be "once" or "every", got ${JSON.stringify(options.inline)}`);
+  check(MODES.includes(options.inline), "plot.configure", () =>
+    `inline must be "once" or "every", got ${JSON.stringify(options.inline)}`);
   configured = options.inline;
 }
 

@@ -50,7 +50,8 @@ export function line(data: LineData, options: LineOptions = {}): Figure {
   const series = names.map((name, k): Series => {
     const y = toNumbers(data.ys[name], "plot.line", `ys[${JSON.stringify(name)}]`);
     const x = data.x === undefined ? y.map((_, i) => i) : (sharedX ??= toNumbers(data.x, "plot.line", "x"));
-    check(x.length === y.length, "plot.line", () => `x has ${x.length} values but ys[${JSON.stringify(name)}] has ${y.length}`);
+    check(x.length === y.length, "plot.line", () =>
+      `x has ${x.length} values but ys[${JSON.stringify(name)}] has ${y.length}`);
     return { name, x, y, color: color(k) };
   });
   return seriesFigure(series, options, "plot.line");
@@ -96,10 +97,16 @@ function rightRange(options: LineOptions, op: string): Partial<LayoutAxis> {
 }
 
 /** The series an option names (`right`, `markersOnly`), checked to be plotted: a typo would silently do nothing. */
-function seriesNamed(series: readonly Series[], names: readonly string[] | undefined, arg: string, op: string): Set<string> {
+function seriesNamed(
+  series: readonly Series[],
+  names: readonly string[] | undefined,
+  arg: string,
+  op: string,
+): Set<string> {
   const named = new Set(names ?? []);
-  const unknown = [...named].filter((name) => !series.some((s) => s.name === name));
+  const plotted = series.map((s) => s.name);
+  const unknown = [...named].filter((name) => !plotted.includes(name));
   check(unknown.length === 0, op, () =>
-    `${arg} names series ${JSON.stringify(unknown)} that are not plotted; the series are ${JSON.stringify(series.map((s) => s.name))}`);
+    `${arg} names series ${JSON.stringify(unknown)} that are not plotted; the series are ${JSON.stringify(plotted)}`);
   return named;
 }

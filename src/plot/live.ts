@@ -39,7 +39,8 @@ export interface LiveFigure {
   progress(): string;
 }
 
-/** Starts a live figure, e.g. `const fig = plot.live({ total: epochs, right: ["accuracy"] })`, then `fig.push({ loss })` per epoch. */
+/** Starts a live figure, e.g. `const fig = plot.live({ total: epochs, right: ["accuracy"] })`,
+ * then `fig.push({ loss })` per epoch. */
 export function live(options: LiveOptions = {}): LiveFigure {
   return new Live(options);
 }
@@ -61,8 +62,10 @@ class Live implements LiveFigure {
 
   constructor(private readonly options: LiveOptions) {
     const { total, every } = options;
-    check(total === undefined || (Number.isInteger(total) && total > 0), "plot.live", () => `total must be a positive integer, got ${total}`);
-    check(every === undefined || every >= 0, "plot.live", () => `every must be a number of milliseconds >= 0, got ${every}`);
+    check(total === undefined || (Number.isInteger(total) && total > 0), "plot.live", () =>
+      `total must be a positive integer, got ${total}`);
+    check(every === undefined || every >= 0, "plot.live", () =>
+      `every must be a number of milliseconds >= 0, got ${every}`);
   }
 
   push(values: Readonly<Record<string, number>>): void {
@@ -71,7 +74,8 @@ class Live implements LiveFigure {
     check(entries.length > 0, "LiveFigure.push", () => "pass at least one named value, e.g. fig.push({ loss: 0.42 })");
     this.steps++;
     for (const [name, v] of entries) {
-      check(typeof v === "number", "LiveFigure.push", () => `${JSON.stringify(name)} must be a number, got ${typeof v}; use .item() on a tensor`);
+      check(typeof v === "number", "LiveFigure.push", () =>
+        `${JSON.stringify(name)} must be a number, got ${typeof v}; use .item() on a tensor`);
       (this.history[name] ??= []).push(v);
       (this.x[name] ??= []).push(this.steps);
     }
@@ -87,18 +91,22 @@ class Live implements LiveFigure {
 
   figure(): Figure {
     if (this.options.draw !== undefined) return this.options.draw();
-    const series = Object.keys(this.history).map((name, k): Series => ({ name, x: this.x[name], y: this.history[name], color: color(k) }));
+    const series = Object.keys(this.history).map((name, k): Series =>
+      ({ name, x: this.x[name], y: this.history[name], color: color(k) }));
     // A series named in `right` or `markersOnly` may arrive later (validation every few epochs): only a
     // finished figure insists that every named series was plotted, which still catches typos.
     const arrived = (names?: readonly string[]) => (this.finished ? names : names?.filter((n) => n in this.history));
-    const options = { ...this.options, right: arrived(this.options.right), markersOnly: arrived(this.options.markersOnly) };
+    const { right, markersOnly } = this.options;
+    const options = { ...this.options, right: arrived(right), markersOnly: arrived(markersOnly) };
     return seriesFigure(series, { xLabel: this.options.unit ?? "epoch", ...options }, "plot.live");
   }
 
   progress(): string {
     const { total } = this.options;
     const unit = this.options.unit ?? "epoch";
-    const head = total === undefined ? `${unit} ${this.steps}` : `${unit} ${this.steps}/${total} ${bar(this.steps / total)}`;
+    const head = total === undefined
+      ? `${unit} ${this.steps}`
+      : `${unit} ${this.steps}/${total} ${bar(this.steps / total)}`;
     const latest = Object.entries(this.history).map(([name, v]) => `${name} ${v[v.length - 1].toPrecision(4)}`);
     return [head, ...latest, `${((Date.now() - this.started) / 1000).toFixed(1)} s`].join(" | ");
   }

@@ -28,10 +28,12 @@ export interface ScatterOptions extends PlotOptions {
   classNames?: Readonly<Record<number, string>>;
 }
 
-/** Points coloured by label, e.g. `scatter({ points: X, labels: y }, { boundary: (g) => model.forward(tensor(g)) })`. */
+/** Points coloured by label,
+ * e.g. `scatter({ points: X, labels: y }, { boundary: (g) => model.forward(tensor(g)) })`. */
 export function scatter(data: ScatterData, options: ScatterOptions = {}): Figure {
   const points = toMatrix(data.points, "plot.scatter", "points");
-  check(points[0].length === 2, "plot.scatter", () => `points must be N x 2 ([x1, x2] per point), got rows of ${points[0].length} values`);
+  check(points[0].length === 2, "plot.scatter", () =>
+    `points must be N x 2 ([x1, x2] per point), got rows of ${points[0].length} values`);
   const labels = data.labels === undefined ? null : toNumbers(data.labels, "plot.scatter", "labels");
   check(labels === null || labels.length === points.length, "plot.scatter", () =>
     `labels has ${labels?.length} values but there are ${points.length} points`);
@@ -40,7 +42,10 @@ export function scatter(data: ScatterData, options: ScatterOptions = {}): Figure
 }
 
 function classTraces(points: number[][], labels: number[] | null, names: Readonly<Record<number, string>>): Data[] {
-  if (labels === null) return [{ type: "scatter", mode: "markers", name: "points", x: points.map((p) => p[0]), y: points.map((p) => p[1]), marker: { color: color(0) } }];
+  if (labels === null) {
+    const [x, y] = [points.map((p) => p[0]), points.map((p) => p[1])];
+    return [{ type: "scatter", mode: "markers", name: "points", x, y, marker: { color: color(0) } }];
+  }
   const classes = [...new Set(labels)].sort((a, b) => a - b);
   return classes.map((c, k) => {
     const mine = points.filter((_, i) => labels[i] === c);

@@ -35,19 +35,23 @@ export function toMatrix(m: Matrix, op: string, arg: string): number[][] {
     check(shape.length === 2, op, () => `${arg} must be a 2-D tensor [H, W], got shape ${fmtShape(m.shape)}`);
     return rows(m.toFlat(), shape[0], shape[1]);
   }
-  check(Array.isArray(m) && m.length > 0, op, () => `${arg} must be a non-empty array of rows or a tensor, got ${describe(m)}`);
+  check(Array.isArray(m) && m.length > 0, op, () =>
+    `${arg} must be a non-empty array of rows or a tensor, got ${describe(m)}`);
   const out = m.map((row, i) => toNumbers(row, op, `${arg}[${i}]`));
   const width = out[0].length;
   const ragged = out.findIndex((row) => row.length !== width);
-  check(ragged < 0, op, () => `${arg} must be rectangular: row 0 has ${width} values, row ${ragged} has ${out[ragged].length}`);
+  check(ragged < 0, op, () =>
+    `${arg} must be rectangular: row 0 has ${width} values, row ${ragged} has ${out[ragged].length}`);
   return out;
 }
 
 /** Named images: list entries are named by their index, tensor images by their index along dim 0. */
 export function toImages(images: Images, op: string, arg: string): [string, number[][]][] {
   if (isTensor(images)) {
-    const shape = images.shape.length === 4 && images.shape[1] === 1 ? [images.shape[0], images.shape[2], images.shape[3]] : images.shape;
-    check(shape.length === 3, op, () => `${arg} must be a tensor [N, H, W] or [N, 1, H, W], got shape ${fmtShape(images.shape)}`);
+    const [n0, c, h0, w0] = images.shape;
+    const shape = images.shape.length === 4 && c === 1 ? [n0, h0, w0] : images.shape;
+    check(shape.length === 3, op, () =>
+      `${arg} must be a tensor [N, H, W] or [N, 1, H, W], got shape ${fmtShape(images.shape)}`);
     const [n, h, w] = shape;
     const flat = images.toFlat();
     return Array.from({ length: n }, (_, i) => [String(i), rows(flat.slice(i * h * w, (i + 1) * h * w), h, w)]);

@@ -36,8 +36,9 @@ export function formatTensor(t: Tensor): string {
     const sep = dim === t.dims - 1 ? ", " : "," + "\n".repeat(t.dims - dim - 1) + " ".repeat(indent + dim + 1);
     return `[${parts.join(sep)}]`;
   };
-  const extras =
-    t.history !== null ? `, grad_fn=<${capitalize(t.history.name)}Backward>` : t.requiresGrad ? ", requires_grad=True" : "";
+  const extras = t.history !== null
+    ? `, grad_fn=<${capitalize(t.history.name)}Backward>`
+    : t.requiresGrad ? ", requires_grad=True" : "";
   return `tensor(${block(0, 0)}${extras})`;
 }
 

@@ -39,6 +39,7 @@ export function defineFunction<I extends readonly Tensor[], P extends readonly u
   return (inputs, ...params) => {
     const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);
     const ctx = new Context<S>(def.name);
+    ctx.needsInputGrad = inputs.map((t) => t.requiresGrad);
     const data = noGrad(() => def.forward(ctx, inputs, ...params));
     const history = record ? new History(def.name, (g) => noGrad(() => def.backward(ctx, g)), inputs, ctx) : null;
     return new Tensor(data, history);

@@ -71,7 +71,7 @@ def losses():
         cases[f"mseLoss/{r}"] = {"inputs": [tolist(x), tolist(y)],
                                  **with_grad(lambda a, b: F.mse_loss(a, b, reduction=r), x, y)}
         cases[f"binaryCrossEntropy/{r}"] = {"inputs": [tolist(probs), tolist(targets)],
-                                            **with_grad(lambda a, b: F.binary_cross_entropy(a, b, reduction=r), probs, targets)}
+            **with_grad(lambda a, b: F.binary_cross_entropy(a, b, reduction=r), probs, targets)}
         cases[f"binaryCrossEntropy/edges/{r}"] = {
             "inputs": [tolist(edges), tolist(edge_targets)],
             **with_grad(lambda a, b: F.binary_cross_entropy(a, b, reduction=r), edges, edge_targets, grad_of=1)}
@@ -100,7 +100,8 @@ def schedulers():
     makers = {
         "StepLR(3, gamma=0.5)": lambda opt: torch.optim.lr_scheduler.StepLR(opt, 3, gamma=0.5),
         "StepLR(1)": lambda opt: torch.optim.lr_scheduler.StepLR(opt, 1),
-        "CosineAnnealingLR(5, eta_min=0.01)": lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, 5, eta_min=0.01),
+        "CosineAnnealingLR(5, eta_min=0.01)":
+            lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, 5, eta_min=0.01),
         "CosineAnnealingLR(4)": lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, 4),
     }
     cases = []
@@ -141,7 +142,8 @@ class Net(nn.Module):
 
 
 def modules():
-    """repr() of modules, by the name the test builds the same module under."""
+    """repr() of modules, by the name the test builds the same module under, and their state_dict() keys
+    with the shapes, in order."""
     made = {
         "mlp": nn.Sequential(nn.Linear(2, 3), nn.ReLU()),
         "linear no bias": nn.Linear(4, 2, bias=False),
@@ -160,7 +162,8 @@ def modules():
     out = {name: repr(m) for name, m in made.items()}
     out["parameter 1-D"] = repr(nn.Parameter(torch.tensor([1.0, 2.0])))
     out["parameter 2-D"] = repr(nn.Parameter(torch.tensor([[0.5, -1.25], [3.0, 4.0]])))
-    return out
+    state_dicts = {name: [[key, list(t.shape)] for key, t in m.state_dict().items()] for name, m in made.items()}
+    return out, state_dicts
 
 
 def padding():
@@ -210,18 +213,30 @@ def conv_and_pool():
             k = kernel if isinstance(kernel, int) else tuple(kernel)
             cases.append({"op": name, "kernel": kernel, "options": options, "inputs": [tolist(img)],
                           **with_grad(lambda a: fn(a, k, **kw), img)})
+    # drawn last, so the cases above keep their values: a stride longer than the kernel (inputs skipped),
+    # "same" with an even kernel in both dims (the odd zero after), windows that skip or leave a remainder
+    w2even = torch.randn(2, 2, 2, 4)
+    conv("conv1d", F.conv1d, [x1, w1, b1], {"padding": 1, "stride": 4}, padding=1, stride=4)
+    conv("conv2d", F.conv2d, [x2, w2even], {"padding": "same"}, padding="same")
+    conv("conv2d", F.conv2d, [x2, w2even, b2[:2]], {"stride": [3, 5]}, stride=(3, 5))
+    for fn, name in [(F.max_pool2d, "maxpool2d"), (F.avg_pool2d, "avgpool2d")]:
+        for kernel, options, kw in [
+            (2, {"stride": 3}, {"stride": 3}),
+            ([3, 1], {"stride": [1, 3], "padding": [1, 0]}, {"stride": (1, 3), "padding": (1, 0)}),
+        ]:
+            k = kernel if isinstance(kernel, int) else tuple(kernel)
+            cases.append({"op": name, "kernel": kernel, "options": options, "inputs": [tolist(img)],
+                          **with_grad(lambda a: fn(a, k, **kw), img)})
     return cases
 
 
 def main():
-    golden = {
-        "about": "written by test/golden/nn-train.py with torch " + torch.__version__ + "; do not edit by hand",
-        "losses": losses(),
-        "schedulers": schedulers(),
-        "modules": modules(),
-        "pad": padding(),
-        "conv": conv_and_pool(),
-    }
+    # in this order: each section draws from the seeded generator after the one before
+    golden = {"about": "written by test/golden/nn-train.py with torch " + torch.__version__ + "; do not edit by hand",
+              "losses": losses(), "schedulers": schedulers()}
+    golden["modules"], golden["stateDicts"] = modules()
+    golden["pad"] = padding()
+    golden["conv"] = conv_and_pool()
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn-train.json")
     with open(path, "w") as f:
         json.dump(golden, f, indent=1, allow_nan=False)

@@ -5,7 +5,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { expect } from "vitest";
-import { NestedArray, Tensor, backend, tensor, useBackend } from "../../src";
+import { NestedArray, Tensor, backend, nn, tensor, useBackend } from "../../src";
 
 let cache: Record<string, unknown> | null = null;
 
@@ -68,4 +68,12 @@ export function expectGolden(c: GoldenCase, f: (...inputs: Tensor[]) => Tensor, 
   } finally {
     useBackend(previous);
   }
+}
+
+/** The module's stateDict() keys, in order, with their shapes, are those of PyTorch's state_dict() for the
+ * model built under `name` in test/golden/nn-train.py. */
+export function expectStateDictKeys(module: nn.Module, name: string): void {
+  const expected = golden<Record<string, [string, number[]][]>>("stateDicts")[name];
+  expect(expected, `no state dict "${name}" in test/golden/nn-train.json`).toBeDefined();
+  expect(Object.entries(module.stateDict()).map(([key, t]) => [key, t.shape]), name).toEqual(expected);
 }

@@ -67,9 +67,10 @@ export function gradCheck(
   const rtol = opts.rtol ?? 1e-4;
 
   // Leaf copies over copied storage: perturbing them never touches the caller's tensors.
-  const leaves = inputs.map(
-    (t) => new Tensor(new TensorData(Float64Array.from(t.storage), t.shape, t.strides, t.data.offset)).requiresGrad_(true),
-  );
+  const leaves = inputs.map((t) => {
+    const copy = new TensorData(Float64Array.from(t.storage), t.shape, t.strides, t.data.offset);
+    return new Tensor(copy).requiresGrad_(true);
+  });
 
   // The weighting w, fixed by the output's shape and the seed.
   const out0 = noGrad(() => f(...leaves));
@@ -97,8 +98,11 @@ export function gradCheck(
   const analytic = leaves.map((leaf, k) => {
     const g = leaf.grad;
     if (g === null) return fromStorage(new Float64Array(leaf.size), leaf.shape); // L does not depend on it
-    if (g.dims !== leaf.dims || g.shape.some((d, i) => d !== leaf.shape[i]))
-      throw new Error(`gradCheck: input ${k} has shape [${leaf.shape.join(",")}] but its gradient has shape [${g.shape.join(",")}]`);
+    if (g.dims !== leaf.dims || g.shape.some((d, i) => d !== leaf.shape[i])) {
+      throw new Error(
+        `gradCheck: input ${k} has shape [${leaf.shape.join(",")}] but its gradient has shape [${g.shape.join(",")}]`,
+      );
+    }
     return g;
   });
 
@@ -184,7 +188,10 @@ export function anyTensor(maxDims = 3, maxSize = 4, range: ValueRange = {}, minD
 export function broadcastablePair(maxDims = 3, maxSize = 3): fc.Arbitrary<[number[], number[]]> {
   const operand = (out: number[]): fc.Arbitrary<number[]> =>
     fc
-      .tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }))
+      .tuple(
+        fc.integer({ min: 0, max: out.length }),
+        fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }),
+      )
       .map(([drop, ones]) => out.map((d, i) => (ones[i] ? 1 : d)).slice(drop));
   return fc
     .array(fc.integer({ min: 1, max: maxSize }), { minLength: 0, maxLength: maxDims })

@@ -12,11 +12,21 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Starts headless Chromium; throws with the install hint when it is missing. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run \`bash scripts/install-system.sh\` (Debian package chromium) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM)) {
+    const install = "run `bash scripts/install-system.sh` (Debian package chromium) or set CHROMIUM_PATH";
+    throw new Error(`no Chromium at ${CHROMIUM}: ${install}`);
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
 }
 
@@ -28,10 +38,17 @@ export interface PageLog {
   errors: string[];
 }
 
+/** Options of `offlinePage`. */
+export interface OfflinePageOptions {
+  allow?: (url: URL) => boolean;
+  viewport?: { width: number; height: number };
+  media?: "screen" | "print";
+}
+
 /** A page in its own context whose requests outside `allow` are aborted (default: file: URLs only). */
 export async function offlinePage(
   browser: Browser,
-  options: { allow?: (url: URL) => boolean; viewport?: { width: number; height: number }; media?: "screen" | "print" } = {},
+  options: OfflinePageOptions = {},
 ): Promise<{ context: BrowserContext; page: Page; log: PageLog }> {
   const allow = options.allow ?? ((url: URL) => url.protocol === "file:");
   const log: PageLog = { blocked: [], errors: [] };
@@ -46,7 +63,10 @@ export async function offlinePage(
     if (message.type() === "error") log.errors.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => log.errors.push(`exception: ${error.message}`));
-  page.on("requestfailed", (request) => log.errors.push(`request failed: ${request.url().slice(0, 200)} (${request.failure()?.errorText ?? "?"})`));
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText ?? "?";
+    log.errors.push(`request failed: ${request.url().slice(0, 200)} (${reason})`);
+  });
   return { context, page, log };
 }
 
@@ -115,14 +135,16 @@ export const PRINT_WIDTH = Math.floor(((PRINT.widthMm - 2 * PRINT.marginMm) / 25
 /** Prints the page to a PDF with page numbers in the footer. */
 export async function printPdf(page: Page, path: string, title: string): Promise<void> {
   const escaped = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const mm = `${PRINT.marginMm}mm`;
   await page.pdf({
     path,
     format: PRINT.format,
     printBackground: true,
-    margin: { top: `${PRINT.marginMm}mm`, right: `${PRINT.marginMm}mm`, bottom: `${PRINT.marginMm + 6}mm`, left: `${PRINT.marginMm}mm` },
+    margin: { top: mm, right: mm, bottom: `${PRINT.marginMm + 6}mm`, left: mm },
     displayHeaderFooter: true,
     headerTemplate: "<span></span>",
-    footerTemplate: `<div style="font-size:8px;color:#666;width:100%;padding:0 ${PRINT.marginMm}mm;display:flex;justify-content:space-between">` +
+    footerTemplate:
+      `<div style="font-size:8px;color:#666;width:100%;padding:0 ${mm};display:flex;justify-content:space-between">` +
       `<span>${escaped}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
   });
 }

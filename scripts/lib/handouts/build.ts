@@ -10,7 +10,9 @@ import { basename, dirname, join, relative } from "path";
 import { ROOT, jupyterPython } from "../jupyter";
 import { SITE_FROM_HANDOUTS, liveLecture } from "../lite/links";
 import { readNotebook } from "../notebook";
-import { launchChromium, offlinePage, PlotImage, plotsToImages, printPdf, PRINT_WIDTH, waitForHandout } from "./browser";
+import {
+  launchChromium, offlinePage, PlotImage, plotsToImages, printPdf, PRINT_WIDTH, waitForHandout,
+} from "./browser";
 import { NotebookInfo, notebookInfo } from "./contents";
 import { EXECUTED, ensureExecuted } from "./executed";
 import { indexPage } from "./index-page";
@@ -77,14 +79,28 @@ export interface Handout extends NotebookInfo {
 
 /** handouts.json: what a build made, with how long each stage took. */
 export interface Manifest {
-  options: { theme: string; showSolutions: boolean; showHiddenInputs: boolean; removedCellTags: string[]; removedInputTags: string[]; removedOutputTags: string[] };
+  options: {
+    theme: string;
+    showSolutions: boolean;
+    showHiddenInputs: boolean;
+    removedCellTags: string[];
+    removedInputTags: string[];
+    removedOutputTags: string[];
+  };
   handouts: Handout[];
   executed: { reused: string[]; executed: string[] };
   seconds: { execute: number; html: number; pdf: number; total: number };
 }
 
+/** Tags of the cells, inputs and outputs that a build removes. */
+export interface RemovedTags {
+  cells: string[];
+  inputs: string[];
+  outputs: string[];
+}
+
 /** The tags whose cells, inputs and outputs this build removes. */
-export function removedTags(options: Pick<HandoutOptions, "showSolutions" | "showHiddenInputs">): { cells: string[]; inputs: string[]; outputs: string[] } {
+export function removedTags(options: Pick<HandoutOptions, "showSolutions" | "showHiddenInputs">): RemovedTags {
   return {
     cells: [...TAGS.removeCell, ...(options.showSolutions ? [] : TAGS.solution)],
     inputs: options.showHiddenInputs ? [] : [...TAGS.hideInput],
@@ -101,14 +117,26 @@ export async function buildHandouts(options: HandoutOptions): Promise<Manifest> 
   const site = options.site === undefined ? SITE_FROM_HANDOUTS : options.site;
   mkdirSync(out, { recursive: true });
 
-  const executed = ensureExecuted(options.sources, options.executed ?? EXECUTED, { force: options.rerun, timeout: options.timeout });
+  const executed = ensureExecuted(options.sources, options.executed ?? EXECUTED, {
+    force: options.rerun,
+    timeout: options.timeout,
+  });
   const afterExecute = Date.now();
 
   const items = options.sources.map((source, i) => {
     const name = basename(source, ".ipynb");
-    return { source, name, executed: executed.paths[i], html: join(out, `${name}.html`), pdf: join(out, `${name}.pdf`), info: notebookInfo(readNotebook(source), source) };
+    return {
+      source,
+      name,
+      executed: executed.paths[i],
+      html: join(out, `${name}.html`),
+      pdf: join(out, `${name}.pdf`),
+      info: notebookInfo(readNotebook(source), source),
+    };
   });
-  const rendered = renderHtml(items.map((it) => ({ source: it.executed, target: it.html, title: it.info.title, path: dirname(it.source), index: "index.html" })), { theme, tags });
+  const pages = items.map((it) =>
+    ({ source: it.executed, target: it.html, title: it.info.title, path: dirname(it.source), index: "index.html" }));
+  const rendered = renderHtml(pages, { theme, tags });
   const afterHtml = Date.now();
 
   const images = options.pdf === false ? new Map<string, PlotImage[]>() : await printPdfs(items);
@@ -129,9 +157,16 @@ export async function buildHandouts(options: HandoutOptions): Promise<Manifest> 
   }));
   writeFileSync(join(out, "index.html"), indexPage(handouts));
   const manifest: Manifest = {
-    options: { theme, showSolutions: options.showSolutions ?? false, showHiddenInputs: options.showHiddenInputs ?? false, removedCellTags: tags.cells, removedInputTags: tags.inputs, removedOutputTags: tags.outputs },
+    options: {
+      theme,
+      showSolutions: options.showSolutions ?? false,
+      showHiddenInputs: options.showHiddenInputs ?? false,
+      removedCellTags: tags.cells,
+      removedInputTags: tags.inputs,
+      removedOutputTags: tags.outputs,
+    },
     handouts,
-    executed: { reused: executed.reused.map((p) => relative(ROOT, p)), executed: executed.executed.map((p) => relative(ROOT, p)) },
+    executed: { reused: executed.reused.map(fromRoot), executed: executed.executed.map(fromRoot) },
     seconds: {
       execute: (afterExecute - started) / 1000,
       html: (afterHtml - afterExecute) / 1000,
@@ -143,11 +178,20 @@ export async function buildHandouts(options: HandoutOptions): Promise<Manifest> 
   return manifest;
 }
 
+/** One page the nbconvert driver wrote: how many figures it holds and its size. */
+interface Rendered {
+  target: string;
+  plots: number;
+  bytes: number;
+}
+
+const fromRoot = (path: string): string => relative(ROOT, path);
+
 /** Runs the nbconvert driver on every notebook at once (one Python start). */
 function renderHtml(
   notebooks: { source: string; target: string; title: string; path: string; index: string }[],
-  options: { theme: string; tags: { cells: string[]; inputs: string[]; outputs: string[] } },
-): { target: string; plots: number; bytes: number }[] {
+  options: { theme: string; tags: RemovedTags },
+): Rendered[] {
   const resolve = createRequire(__filename).resolve;
   const job = {
     template_dir: TEMPLATES,
@@ -159,34 +203,46 @@ function renderHtml(
     assets: { plotly: resolve("plotly.js-dist-min"), mathjax: resolve("mathjax/es5/tex-svg-full.js"), css: CSS },
     notebooks,
   };
-  const run = spawnSync(jupyterPython(), [DRIVER], { input: JSON.stringify(job), encoding: "utf8", maxBuffer: 1 << 26 });
-  const results = run.stdout.split("\n").filter((l) => l.startsWith("RESULT ")).map((l) => JSON.parse(l.slice(7)) as { target: string; plots: number; bytes: number });
+  const input = JSON.stringify(job);
+  const run = spawnSync(jupyterPython(), [DRIVER], { input, encoding: "utf8", maxBuffer: 1 << 26 });
+  const results = run.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("RESULT "))
+    .map((l) => JSON.parse(l.slice(7)) as Rendered);
   if (run.status !== 0 || results.length !== notebooks.length) {
     const failed = notebooks[results.length]?.source ?? "?";
-    throw new Error(`nbconvert failed on ${relative(ROOT, failed)}:\n${run.stderr || run.error?.message || `exit ${run.status}`}`);
+    const why = run.stderr || run.error?.message || `exit ${run.status}`;
+    throw new Error(`nbconvert failed on ${relative(ROOT, failed)}:\n${why}`);
   }
   for (const [i, r] of results.entries()) {
     const html = readFileSync(r.target, "utf8");
     const copies = html.split("/**\n* plotly.js v").length - 1;
-    if (copies !== (r.plots > 0 ? 1 : 0)) throw new Error(`${basename(notebooks[i].target)} carries plotly.js ${copies} times for ${r.plots} figures`);
+    if (copies !== (r.plots > 0 ? 1 : 0)) {
+      throw new Error(`${basename(notebooks[i].target)} carries plotly.js ${copies} times for ${r.plots} figures`);
+    }
   }
   return results;
 }
 
 /** Prints each handout's HTML to PDF, figures replaced by their images; returns the images per handout. */
-async function printPdfs(items: { name: string; html: string; pdf: string; info: NotebookInfo }[]): Promise<Map<string, PlotImage[]>> {
+async function printPdfs(
+  items: { name: string; html: string; pdf: string; info: NotebookInfo }[],
+): Promise<Map<string, PlotImage[]>> {
   const images = new Map<string, PlotImage[]>();
   const browser = await launchChromium();
   try {
     for (const it of items) {
-      const { context, page, log } = await offlinePage(browser, { viewport: { width: PRINT_WIDTH, height: 1100 }, media: "print" });
+      const viewport = { width: PRINT_WIDTH, height: 1100 };
+      const { context, page, log } = await offlinePage(browser, { viewport, media: "print" });
       try {
         await page.goto(`file://${it.html}`);
         await waitForHandout(page);
         images.set(it.name, await plotsToImages(page));
         await printPdf(page, it.pdf, it.info.title);
         const problems = [...log.blocked.map((u) => `blocked request ${u}`), ...log.errors];
-        if (problems.length > 0) throw new Error(`${basename(it.html)} did not print cleanly:\n  ${problems.join("\n  ")}`);
+        if (problems.length > 0) {
+          throw new Error(`${basename(it.html)} did not print cleanly:\n  ${problems.join("\n  ")}`);
+        }
         console.log(`  ${basename(it.pdf)}: ${images.get(it.name)?.length ?? 0} figures as images`);
       } finally {
         await context.close();

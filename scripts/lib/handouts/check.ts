@@ -81,7 +81,9 @@ export async function inspectHandout(browser: Browser, html: string, shot?: stri
         svg: div.querySelector(".main-svg") !== null,
         data: div.data?.length ?? 0,
         // one drawn group per trace: scatter and bar traces are g.trace, heatmaps g.hm, contours g.contour
-        drawnTraces: div.querySelectorAll("g.cartesianlayer g.trace, g.cartesianlayer g.hm, g.cartesianlayer g.contour").length,
+        drawnTraces: div.querySelectorAll(
+          "g.cartesianlayer g.trace, g.cartesianlayer g.hm, g.cartesianlayer g.contour",
+        ).length,
       }));
       const rawTex: string[] = [];
       for (const md of Array.from(document.querySelectorAll(".jp-RenderedMarkdown"))) {

@@ -34,14 +34,16 @@ export function staleReason(source: string, executed: string, libraryAt: number)
     return `unreadable (${(error as Error).message})`;
   }
   const original = readNotebook(source);
-  const shape = (nb: INotebookContent): string => JSON.stringify(nb.cells.map((c) => [c.id, c.cell_type, cellSource(c)]));
+  const shape = (nb: INotebookContent): string =>
+    JSON.stringify(nb.cells.map((c) => [c.id, c.cell_type, cellSource(c)]));
   if (shape(copy) !== shape(original)) return "its cells differ from the source's";
   for (const [i, cell] of copy.cells.entries()) {
     if (!isCode(cell)) continue;
     if (typeof cell.execution_count !== "number") return `cell ${i} did not run`;
     const tags = (cell.metadata.tags as string[] | undefined) ?? [];
     if (tags.includes(RAISES)) continue;
-    const failed = cell.outputs.some((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"));
+    const failed = cell.outputs.some((o) =>
+      o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"));
     if (failed) return `cell ${i} reported an error`;
   }
   return null;
@@ -78,7 +80,11 @@ export interface ExecutedNotebooks {
 
 /** Makes sure every source has an up-to-date executed copy in `dir`, running the stale ones through
  * scripts/run-notebooks.ts (stopping at the first failing cell, as `npm run notebooks` does). */
-export function ensureExecuted(sources: readonly string[], dir: string, options: { force?: boolean; timeout?: number } = {}): ExecutedNotebooks {
+export function ensureExecuted(
+  sources: readonly string[],
+  dir: string,
+  options: { force?: boolean; timeout?: number } = {},
+): ExecutedNotebooks {
   const libraryAt = ensureLibrary();
   const paths = sources.map((s) => join(dir, basename(s)));
   const stale: string[] = [];
@@ -94,8 +100,12 @@ export function ensureExecuted(sources: readonly string[], dir: string, options:
   if (stale.length > 0) {
     const args = ["--transpile-only", join(ROOT, "scripts", "run-notebooks.ts"), "--no-build", "--out", dir];
     if (options.timeout !== undefined) args.push("--timeout", String(options.timeout));
-    const run = spawnSync(join(ROOT, "node_modules", ".bin", "ts-node"), [...args, ...stale], { cwd: ROOT, stdio: "inherit" });
-    if (run.status !== 0) throw new Error(`executing the notebooks failed (scripts/run-notebooks.ts exited with ${run.status ?? run.signal})`);
+    const tsNode = join(ROOT, "node_modules", ".bin", "ts-node");
+    const run = spawnSync(tsNode, [...args, ...stale], { cwd: ROOT, stdio: "inherit" });
+    if (run.status !== 0) {
+      const status = run.status ?? run.signal;
+      throw new Error(`executing the notebooks failed (scripts/run-notebooks.ts exited with ${status})`);
+    }
   }
   return { paths, reused, executed: stale };
 }

@@ -19,7 +19,10 @@ function megabytes(bytes: number): string {
 /** The index.html of a build. */
 export function indexPage(handouts: readonly Handout[]): string {
   const entries = handouts.map((h) => {
-    const pdf = h.pdf === null || h.pdfBytes === null ? "" : ` · <a class="pdf" href="${escapeHtml(encodeURI(h.pdf))}">PDF</a> <span class="size">(${megabytes(h.pdfBytes)})</span>`;
+    const pdf = h.pdf === null || h.pdfBytes === null
+      ? ""
+      : ` · <a class="pdf" href="${escapeHtml(encodeURI(h.pdf))}">PDF</a> ` +
+        `<span class="size">(${megabytes(h.pdfBytes)})</span>`;
     const live = h.live === null ? "" : ` · <a class="live" href="${escapeHtml(h.live)}">Run it in the browser</a>`;
     const html = escapeHtml(encodeURI(h.html));
     const size = `<span class="size">(${megabytes(h.htmlBytes)}, ${h.plots} interactive figures)</span>`;
@@ -53,7 +56,10 @@ export function tocPage(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #fff; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+  body {
+    font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #fff;
+    max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45;
+  }
   h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
   h2 { font-size: 1.25rem; margin-top: 1.6rem; }
   .lead { color: #555; margin-top: 0; }

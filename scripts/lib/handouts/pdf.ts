@@ -10,7 +10,10 @@ import { join } from "path";
 
 function poppler(tool: string, args: readonly string[]): string {
   const run = spawnSync(tool, args, { encoding: "utf8", maxBuffer: 1 << 26 });
-  if (run.error) throw new Error(`${tool}: ${run.error.message} (Debian package poppler-utils: run \`bash scripts/install-system.sh\`)`);
+  if (run.error) {
+    const install = "Debian package poppler-utils: run `bash scripts/install-system.sh`";
+    throw new Error(`${tool}: ${run.error.message} (${install})`);
+  }
   if (run.status !== 0) throw new Error(`${tool} ${args.join(" ")} exited with ${run.status}: ${run.stderr}`);
   return run.stdout;
 }
@@ -39,7 +42,8 @@ export function pdfImages(path: string): PdfImage[] {
   const rows = poppler("pdfimages", ["-list", path]).split("\n").slice(2).filter((l) => l.trim() !== "");
   return rows.map((row) => {
     const f = row.trim().split(/\s+/);
-    return { page: Number(f[0]), num: Number(f[1]), type: f[2], width: Number(f[3]), height: Number(f[4]), object: Number(f[10]) };
+    const [page, num, width, height, object] = [f[0], f[1], f[3], f[4], f[10]].map(Number);
+    return { page, num, type: f[2], width, height, object };
   });
 }
 

@@ -60,7 +60,8 @@ export function splitImports(text: string): { bindings: Binding[]; rest: string;
     if (ts.isImportEqualsDeclaration(stmt)) {
       const ref = stmt.moduleReference;
       if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
-        bindings.push({ module: ref.expression.text, kind: "namespace", local: stmt.name.text, typeOnly: stmt.isTypeOnly });
+        const module = ref.expression.text;
+        bindings.push({ module, kind: "namespace", local: stmt.name.text, typeOnly: stmt.isTypeOnly });
       }
       continue;
     }
@@ -73,10 +74,13 @@ export function splitImports(text: string): { bindings: Binding[]; rest: string;
     }
     if (clause.name) bindings.push({ module, kind: "default", local: clause.name.text, typeOnly: false });
     const named = clause.namedBindings;
-    if (named && ts.isNamespaceImport(named)) bindings.push({ module, kind: "namespace", local: named.name.text, typeOnly: false });
+    if (named && ts.isNamespaceImport(named)) {
+      bindings.push({ module, kind: "namespace", local: named.name.text, typeOnly: false });
+    }
     if (named && ts.isNamedImports(named)) {
       for (const el of named.elements) {
-        bindings.push({ module, kind: "named", local: el.name.text, imported: (el.propertyName ?? el.name).text, typeOnly: el.isTypeOnly });
+        const imported = (el.propertyName ?? el.name).text;
+        bindings.push({ module, kind: "named", local: el.name.text, imported, typeOnly: el.isTypeOnly });
       }
     }
   }
@@ -88,14 +92,20 @@ export function splitImports(text: string): { bindings: Binding[]; rest: string;
 function typeDeclarations(bindings: readonly Binding[]): string[] {
   return bindings
     .filter((b) => b.typeOnly && b.kind === "named")
-    .map((b) => `import type { ${b.imported === b.local ? b.local : `${b.imported} as ${b.local}`} } from ${JSON.stringify(b.module)};`);
+    .map((b) => {
+      const name = b.imported === b.local ? b.local : `${b.imported} as ${b.local}`;
+      return `import type { ${name} } from ${JSON.stringify(b.module)};`;
+    });
 }
 
 /** `const x: T = holder... as T`: explicitly typed, since TypeScript only calls assertion functions
  * (assert.ok narrows) through names declared with a type annotation. */
 function rebind(b: Binding, holder: string): string {
   const mod = JSON.stringify(b.module);
-  if (b.kind === "namespace") return `const ${b.local}: typeof import(${mod}) = ${holder}.ns(${mod}) as typeof import(${mod});`;
+  if (b.kind === "namespace") {
+    const type = `typeof import(${mod})`;
+    return `const ${b.local}: ${type} = ${holder}.ns(${mod}) as ${type};`;
+  }
   if (b.kind === "default") {
     const type = `typeof import(${mod})["default"]`;
     return `const ${b.local}: ${type} = ${holder}.def(${mod}) as ${type};`;
@@ -108,8 +118,11 @@ function rebind(b: Binding, holder: string): string {
  * Expression statements (seeding, printing) are left out, so copying them into a test has no side effect. */
 export function declarations(text: string): string[] {
   const file = ts.createSourceFile("cell.ts", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const isDeclaration = (s: ts.Statement) =>
+    ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isVariableStatement(s) ||
+    ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s);
   return file.statements
-    .filter((s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isVariableStatement(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s))
+    .filter(isDeclaration)
     .map((s) => text.slice(s.getFullStart(), s.getEnd()).trim());
 }
 
@@ -153,7 +166,8 @@ export function wrapTest(text: string, gradeId: string, setup: readonly string[]
   const lines = [
     `// Graded test ${gradeId}, restored from the instructor's copy by the grader.`,
     ...typeLines,
-    `declare const ${h}: { ns(name: string): unknown; def(name: string): unknown; done(id: string, token: string): void };`,
+    `declare const ${h}: ` +
+      "{ ns(name: string): unknown; def(name: string): unknown; done(id: string, token: string): void };",
     `const ${promise} = (${isAsync ? "async " : ""}() => {`,
     `"use strict";`,
     ...[...byLocal.values()].map((b) => rebind(b, h)),
@@ -188,7 +202,14 @@ export function prepare(restored: Restored, metadata: INotebookContent["metadata
   const modules = importedModules([...setup, ...tests.map((s) => cellSource(s.cell))]);
   const prelude = preludeCell({ holder: secrets.holder, tokenFile, modules });
   const cells: ICell[] = [
-    { cell_type: "code", id: "grader-prelude", metadata: {}, source: prelude, outputs: [], execution_count: null } as ICodeCell,
+    {
+      cell_type: "code",
+      id: "grader-prelude",
+      metadata: {},
+      source: prelude,
+      outputs: [],
+      execution_count: null,
+    } as ICodeCell,
   ];
   const notebook = { metadata, nbformat: 4, nbformat_minor: 5, cells };
   const prepared: Prepared = { notebook, kinds: ["prelude"], slots: [-1], replay: ["always"], secrets };

@@ -51,7 +51,8 @@ export function readHomework(file: string): INotebookContent {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new NotebookError(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new NotebookError(file, `cannot read the file (${why})`);
   }
   let json: unknown;
   try {
@@ -65,21 +66,29 @@ export function readHomework(file: string): INotebookContent {
 /** Validates parsed JSON as an nbformat 4 notebook the grader can work on. */
 export function checkNotebook(file: string, json: unknown): INotebookContent {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new NotebookError(file, `not a notebook: the JSON is ${Array.isArray(json) ? "an array" : typeof json}, expected an object with "cells"`);
+    const kind = Array.isArray(json) ? "an array" : typeof json;
+    throw new NotebookError(file, `not a notebook: the JSON is ${kind}, expected an object with "cells"`);
   }
   const nb = json as Record<string, unknown>;
   if (nb.nbformat === undefined) throw new NotebookError(file, `not a notebook: no "nbformat" version field`);
   if (nb.nbformat !== 4) {
-    throw new NotebookError(file, `wrong nbformat: version ${JSON.stringify(nb.nbformat)}.${JSON.stringify(nb.nbformat_minor ?? "?")}, expected 4.x (open and save it in a current Jupyter)`);
+    const version = `${JSON.stringify(nb.nbformat)}.${JSON.stringify(nb.nbformat_minor ?? "?")}`;
+    throw new NotebookError(
+      file,
+      `wrong nbformat: version ${version}, expected 4.x (open and save it in a current Jupyter)`,
+    );
   }
   if (!("cells" in nb)) throw new NotebookError(file, `missing cells: the notebook has no "cells" list`);
-  if (!Array.isArray(nb.cells)) throw new NotebookError(file, `missing cells: "cells" is ${typeof nb.cells}, expected a list`);
+  if (!Array.isArray(nb.cells)) {
+    throw new NotebookError(file, `missing cells: "cells" is ${typeof nb.cells}, expected a list`);
+  }
   nb.cells.forEach((cell: unknown, i: number) => {
     const where = `cell ${i}`;
     if (typeof cell !== "object" || cell === null) throw new NotebookError(file, `${where} is not an object`);
     const c = cell as Record<string, unknown>;
     if (!["code", "markdown", "raw"].includes(c.cell_type as string)) {
-      throw new NotebookError(file, `${where} has cell_type ${JSON.stringify(c.cell_type)}, expected "code", "markdown" or "raw"`);
+      const type = JSON.stringify(c.cell_type);
+      throw new NotebookError(file, `${where} has cell_type ${type}, expected "code", "markdown" or "raw"`);
     }
     const source = c.source;
     const ok = typeof source === "string" || (Array.isArray(source) && source.every((s) => typeof s === "string"));
@@ -96,7 +105,8 @@ export function checkNotebook(file: string, json: unknown): INotebookContent {
 /** The cell's nbgrader metadata when it is complete enough to act on (schema 3 with a grade_id). */
 export function nbgrader(cell: ICell): NbgraderCell | null {
   const meta = (cell.metadata as Record<string, unknown>).nbgrader as Partial<NbgraderCell> | undefined;
-  if (typeof meta !== "object" || meta === null || typeof meta.grade_id !== "string" || meta.grade_id === "") return null;
+  if (typeof meta !== "object" || meta === null) return null;
+  if (typeof meta.grade_id !== "string" || meta.grade_id === "") return null;
   return meta as NbgraderCell;
 }
 
@@ -127,5 +137,8 @@ export function checksum(text: string): string {
 
 /** The graded cells' ids and points, in notebook order. */
 export function gradedCells(nb: INotebookContent): { id: string; points: number }[] {
-  return nb.cells.filter((c) => role(c) === "test").map((c) => ({ id: (nbgrader(c) as NbgraderCell).grade_id, points: (nbgrader(c) as NbgraderCell).points ?? 0 }));
+  return nb.cells
+    .filter((c) => role(c) === "test")
+    .map((c) => nbgrader(c) as NbgraderCell)
+    .map((meta) => ({ id: meta.grade_id, points: meta.points ?? 0 }));
 }

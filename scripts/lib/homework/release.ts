@@ -51,7 +51,9 @@ export function stubSolutions(text: string, id: string, markdown: boolean, where
     const end = lines.findIndex((l, j) => j > i && END_SOLUTION.test(l));
     if (end < 0) throw new Error(`${where}: BEGIN SOLUTION on line ${i + 1} has no END SOLUTION`);
     const indent = begin[1];
-    out.push(markdown ? "YOUR ANSWER HERE" : `${indent}throw new Error("not implemented: ${enclosingName(lines.slice(0, i), id)} (replace this line with your code)");`);
+    const name = enclosingName(lines.slice(0, i), id);
+    const stub = `${indent}throw new Error("not implemented: ${name} (replace this line with your code)");`;
+    out.push(markdown ? "YOUR ANSWER HERE" : stub);
     i = end;
   }
   return out.join("\n");
@@ -63,7 +65,9 @@ export function dropHiddenTests(text: string, where: string): string {
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!BEGIN_HIDDEN.test(lines[i])) {
-      if (END_HIDDEN.test(lines[i])) throw new Error(`${where}: END HIDDEN TESTS without BEGIN HIDDEN TESTS (line ${i + 1})`);
+      if (END_HIDDEN.test(lines[i])) {
+        throw new Error(`${where}: END HIDDEN TESTS without BEGIN HIDDEN TESTS (line ${i + 1})`);
+      }
       out.push(lines[i]);
       continue;
     }
@@ -93,24 +97,29 @@ export function lint(nb: INotebookContent, file: string): string[] {
     const raw = (cell.metadata as Record<string, unknown>).nbgrader as Partial<NbgraderCell> | undefined;
     const text = cellSource(cell);
     const where = `${file}, cell ${i}`;
+    const problem = (what: string) => problems.push(`${where}: ${what}`);
     if (raw === undefined) {
-      if (/BEGIN (SOLUTION|HIDDEN TESTS)/.test(text)) problems.push(`${where}: has a BEGIN region but no nbgrader metadata`);
+      if (/BEGIN (SOLUTION|HIDDEN TESTS)/.test(text)) problem("has a BEGIN region but no nbgrader metadata");
       return;
     }
-    if (raw.schema_version !== 3) problems.push(`${where}: nbgrader schema_version is ${raw.schema_version}, expected 3`);
-    if (typeof raw.grade_id !== "string" || raw.grade_id === "") problems.push(`${where}: nbgrader metadata without grade_id`);
-    else if (seen.has(raw.grade_id)) problems.push(`${where}: duplicate grade_id ${raw.grade_id}`);
-    else seen.add(raw.grade_id);
-    if (raw.grade && !(typeof raw.points === "number" && raw.points > 0)) problems.push(`${where}: graded cell ${raw.grade_id} needs positive points`);
-    if (raw.grade && !raw.solution && !raw.locked) problems.push(`${where}: graded test cell ${raw.grade_id} must be locked`);
-    if (raw.solution && !/BEGIN SOLUTION/.test(text)) problems.push(`${where}: solution cell ${raw.grade_id} has no BEGIN SOLUTION region`);
-    if (!raw.solution && /BEGIN SOLUTION/.test(text)) problems.push(`${where}: BEGIN SOLUTION in a cell not marked solution`);
-    if (/BEGIN HIDDEN TESTS/.test(text) && !(raw.grade && !raw.solution)) problems.push(`${where}: hidden tests outside a graded test cell`);
-    if (cell.cell_type === "code" && (cell as ICodeCell).outputs.length > 0) problems.push(`${where}: commit the instructor notebook without outputs`);
+    const id = raw.grade_id;
+    if (raw.schema_version !== 3) problem(`nbgrader schema_version is ${raw.schema_version}, expected 3`);
+    if (typeof id !== "string" || id === "") problem("nbgrader metadata without grade_id");
+    else if (seen.has(id)) problem(`duplicate grade_id ${id}`);
+    else seen.add(id);
+    const positive = typeof raw.points === "number" && raw.points > 0;
+    if (raw.grade && !positive) problem(`graded cell ${id} needs positive points`);
+    if (raw.grade && !raw.solution && !raw.locked) problem(`graded test cell ${id} must be locked`);
+    if (raw.solution && !/BEGIN SOLUTION/.test(text)) problem(`solution cell ${id} has no BEGIN SOLUTION region`);
+    if (!raw.solution && /BEGIN SOLUTION/.test(text)) problem("BEGIN SOLUTION in a cell not marked solution");
+    const hidden = /BEGIN HIDDEN TESTS/.test(text);
+    if (hidden && !(raw.grade && !raw.solution)) problem("hidden tests outside a graded test cell");
+    const hasOutputs = cell.cell_type === "code" && (cell as ICodeCell).outputs.length > 0;
+    if (hasOutputs) problem("commit the instructor notebook without outputs");
     const visibility = hiddenTestsOption(cell);
     if (visibility !== undefined && !(HIDDEN_VISIBILITIES as readonly unknown[]).includes(visibility)) {
       const expected = HIDDEN_VISIBILITIES.join(", ");
-      problems.push(`${where}: gradescope.hidden_tests_visibility is ${JSON.stringify(visibility)}, expected one of ${expected}`);
+      problem(`gradescope.hidden_tests_visibility is ${JSON.stringify(visibility)}, expected one of ${expected}`);
     }
     try {
       releasedSource(cell, where);
@@ -124,7 +133,9 @@ export function lint(nb: INotebookContent, file: string): string[] {
 /** The student version of `nb` (a new object; `nb` is not changed). */
 export function release(nb: INotebookContent, file: string): INotebookContent {
   const problems = lint(nb, file);
-  if (problems.length > 0) throw new NotebookError(file, `not a valid instructor notebook:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0) {
+    throw new NotebookError(file, `not a valid instructor notebook:\n  ${problems.join("\n  ")}`);
+  }
   const out = JSON.parse(JSON.stringify(nb)) as INotebookContent;
   out.cells.forEach((cell, i) => {
     const text = releasedSource(cell, `${file}, cell ${i}`);

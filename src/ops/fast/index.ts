@@ -1,25 +1,46 @@
 /**
- * The "fast" backend: the same named kernels as the reference backend (src/ops/backend.ts), made fast
- * without changing what they compute. map / zip / reduce run specialised JavaScript loops over
- * collapsed layouts; matmul, conv1d / conv2d, softmax / logsoftmax and exp run WebAssembly SIMD kernels
- * compiled from assembly/kernels.ts, shared with worker threads when the work is large. Where a wasm
- * kernel does not apply (tiny tensors, no wasm SIMD, more than 1 GiB of operands) the reference
- * kernel runs. test/fast-backend.test.ts checks every op against the reference backend.
+ * The "fast" backend, the default one (declared in src/ops/backend.ts): the same named kernels as the
+ * reference backend, made fast without changing what they compute. map / zip / reduce run specialised
+ * JavaScript loops over collapsed layouts; matmul, conv1d / conv2d, softmax / logsoftmax and exp run
+ * WebAssembly SIMD kernels compiled from assembly/kernels.ts, shared with worker threads when the work
+ * is large. Where a wasm kernel does not apply (tiny tensors, no wasm SIMD, more than 1 GiB of
+ * operands) the reference kernel runs. test/fast-backend.test.ts checks every op against the reference.
+ * Nothing here selects a backend: importing this file changes nothing.
  */
 import { TensorData } from "../../data/tensor-data";
 import { Shape, reducedShape, shapeBroadcast, shapeSize } from "../../data/shape";
-import { Backend, referenceBackend, registerBackend, useBackend } from "../backend";
-import { exp } from "../operators";
+import type { Backend } from "../backend";
+import { tensorConv1d, tensorConv2d } from "../conv";
+import { tensorMatmul } from "../matmul";
+import { Unary, opName } from "../operators";
 import { fastConv1d, fastConv2d } from "./conv";
 import { mapInto, zipInto } from "./elementwise";
 import { fastMatmul } from "./matmul";
 import { argmaxInto, reduceInto } from "./reduce";
+import { output } from "./output";
 import { fastExp, fastSoftmax, softmaxLanes } from "./softmax";
 
 function dense(shape: Shape, fill: (o: Float64Array) => void): TensorData {
-  const o = new Float64Array(shapeSize(shape));
+  const o = output(shapeSize(shape));
   fill(o);
   return new TensorData(o, shape);
+}
+
+/** A reference kernel writing a fresh output: where the wasm kernels do not apply. */
+function reference(shape: Shape, kernel: (out: TensorData) => void): TensorData {
+  const out = TensorData.zeros(shape);
+  kernel(out);
+  return out;
+}
+
+/** Maps with a wasm kernel of their own, by the scalar function's name (operators.ts `named`); each
+ * returns null where it does not apply and the generic loop runs. */
+const wasmMaps: Readonly<Record<string, (a: TensorData, shape: Shape) => TensorData | null>> = { exp: fastExp };
+
+function map(fn: Unary, a: TensorData, shape: Shape = a.shape): TensorData {
+  const name = opName(fn);
+  const special = name !== undefined && name in wasmMaps ? wasmMaps[name](a, shape) : null;
+  return special ?? dense(shape, (o) => mapInto(fn, o, 0, a, shape));
 }
 
 /** The fast kernels address storage from position 0: a view at offset o over storage S is handed to them
@@ -29,24 +50,21 @@ const atZero = (t: TensorData): TensorData =>
 
 const kernels: Required<Backend> = {
   name: "fast",
-  map: (fn, a, shape = a.shape) =>
-    (fn === exp ? fastExp(a, shape) : null) ?? dense(shape, (o) => mapInto(fn, o, 0, a, shape)),
+  map,
   zip: (fn, a, b) => {
     const shape = shapeBroadcast(a.shape, b.shape);
     return dense(shape, (o) => zipInto(fn, o, 0, a, b, shape));
   },
-  reduce: (fn, start, a, dim) =>
-    dense(
-      reducedShape(a.shape, dim),
-      (o) => reduceInto(fn, start, o, a, dim),
-    ),
+  reduce: (fn, start, a, dim) => dense(reducedShape(a.shape, dim), (o) => reduceInto(fn, start, o, a, dim)),
   argmax: (a, dim) => dense(a.shape, (o) => argmaxInto(o, a, dim)),
   softmax: (a, dim, log) => fastSoftmax(a, dim, log) ?? softmaxLanes(a, dim, log),
-  matmul: (a, b, outShape) => fastMatmul(a, b, outShape) ?? referenceBackend.matmul(a, b, outShape),
+  matmul: (a, b, outShape) => fastMatmul(a, b, outShape) ?? reference(outShape, (out) => tensorMatmul(out, a, b)),
   conv1d: (input, weight, reverse, outShape) =>
-    fastConv1d(input, weight, reverse, outShape) ?? referenceBackend.conv1d(input, weight, reverse, outShape),
+    fastConv1d(input, weight, reverse, outShape) ??
+    reference(outShape, (out) => tensorConv1d(out, input, weight, reverse)),
   conv2d: (input, weight, reverse, outShape) =>
-    fastConv2d(input, weight, reverse, outShape) ?? referenceBackend.conv2d(input, weight, reverse, outShape),
+    fastConv2d(input, weight, reverse, outShape) ??
+    reference(outShape, (out) => tensorConv2d(out, input, weight, reverse)),
 };
 
 export const fastBackend: Required<Backend> = {
@@ -60,8 +78,3 @@ export const fastBackend: Required<Backend> = {
   conv1d: (input, weight, reverse, outShape) => kernels.conv1d(atZero(input), atZero(weight), reverse, outShape),
   conv2d: (input, weight, reverse, outShape) => kernels.conv2d(atZero(input), atZero(weight), reverse, outShape),
 };
-
-// Registered, and made the default, when the library is imported (src/index.ts exports it): the
-// notebooks get the fast kernels; useBackend("reference") switches to the readable ones.
-registerBackend(fastBackend);
-useBackend(fastBackend.name);

@@ -6,12 +6,11 @@
 import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeSize, stridesFromShape } from "../../data/shape";
 import { broadcastStrides, collapse, span } from "./layout";
+import { BLOCKS } from "./contract";
+import { advance } from "./specialize";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
-
-/** Must match MC and NC of assembly/kernels.ts: the chunk of a GEMM job is an MC x NC block of C. */
-const MC = 64;
-const NC = 256;
+import { output } from "./output";
 
 /** An operand in the heap: address, stride between batch matrices, row and column strides (elements). */
 export interface Operand {
@@ -24,11 +23,17 @@ export interface Operand {
 /** C[t] = A[t] B[t] for t < batches, with A [M, K], B [K, N], C [M, N] (C's columns contiguous, cols
  * ignored). K must be positive. */
 export function gemm(
-  heap: WasmHeap, a: Operand, b: Operand, c: Operand, M: number, N: number, K: number, batches: number, meanwhile?: () => void,
+  heap: WasmHeap, a: Operand, b: Operand, c: Operand, M: number, N: number, K: number, batches: number,
+  meanwhile?: () => void,
 ): void {
-  heap.setArgs([a.ptr, a.batch, a.rows, a.cols, b.ptr, b.batch, b.rows, b.cols, c.ptr, c.batch, c.rows, M, N, K, heap.scratch, 0]);
-  const chunks = batches * Math.ceil(M / MC) * Math.ceil(N / NC);
-  runJob(heap, "gemm", chunks, 2 * M * N * K * batches, meanwhile);
+  const args = {
+    a: a.ptr, aBatch: a.batch, aRow: a.rows, aCol: a.cols,
+    b: b.ptr, bBatch: b.batch, bRow: b.rows, bCol: b.cols,
+    c: c.ptr, cBatch: c.batch, cRow: c.rows, m: M, n: N, k: K, scratch: heap.scratch,
+  };
+  // A chunk is an MC x NC block of one C[t].
+  const chunks = batches * Math.ceil(M / BLOCKS.MC) * Math.ceil(N / BLOCKS.NC);
+  runJob(heap, "gemm", args, chunks, 2 * M * N * K * batches, meanwhile);
 }
 
 /** Strides of the batch dims of `t` (its shape minus the last two), seen from the broadcast `batchShape`. */
@@ -50,7 +55,8 @@ export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): Tenso
   const heap = wasmHeap();
   if (heap === null || size * m < SMALL_MATMUL) return null;
   const batchShape = outShape.slice(0, d - 2);
-  const layout = collapse(batchShape, [batchStrides(a, batchShape), batchStrides(b, batchShape), stridesFromShape(batchShape).map((s) => s * n * p)]);
+  const cStrides = stridesFromShape(batchShape).map((s) => s * n * p);
+  const layout = collapse(batchShape, [batchStrides(a, batchShape), batchStrides(b, batchShape), cStrides]);
   const [aSpan, bSpan] = [span(a), span(b)];
   const shared = a.storage === b.storage;
   heap.reset();
@@ -62,32 +68,24 @@ export function fastMatmul(a: TensorData, b: TensorData, outShape: Shape): Tenso
   const [bRow, bCol] = b.strides.slice(-2);
   // One GEMM job per index of the collapsed batch dims but the last, which the job itself loops over.
   const dims = layout.shape;
-  const [as, bs, cs] = layout.strides;
-  const inner = dims.length === 0 ? 1 : dims[dims.length - 1];
   const last = dims.length - 1;
+  const inner = last >= 0 ? dims[last] : 1;
   const outer = shapeSize(dims) / Math.max(inner, 1);
-  const idx = new Int32Array(Math.max(dims.length, 1));
-  let [aOff, bOff, cOff] = [0, 0, 0];
+  const batch = (strides: number[]) => (last >= 0 ? strides[last] : 0);
+  const [as, bs, cs] = layout.strides;
+  const index = new Int32Array(Math.max(last, 0));
+  const offsets = [0, 0, 0]; // of the batch's A, B and C
   let out: Float64Array | null = null;
-  const allocate = () => (out ??= new Float64Array(size));
+  const allocate = () => (out ??= output(size));
   for (let t = 0; t < outer; t++) {
     gemm(
       heap,
-      { ptr: aPtr + aOff * 8, batch: last >= 0 ? as[last] : 0, rows: aRow, cols: aCol },
-      { ptr: bPtr + bOff * 8, batch: last >= 0 ? bs[last] : 0, rows: bRow, cols: bCol },
-      { ptr: cPtr + cOff * 8, batch: last >= 0 ? cs[last] : 0, rows: p, cols: 1 },
+      { ptr: aPtr + offsets[0] * 8, batch: batch(as), rows: aRow, cols: aCol },
+      { ptr: bPtr + offsets[1] * 8, batch: batch(bs), rows: bRow, cols: bCol },
+      { ptr: cPtr + offsets[2] * 8, batch: batch(cs), rows: p, cols: 1 },
       n, p, m, inner, allocate,
     );
-    for (let k = last - 1; k >= 0; k--) {
-      aOff += as[k];
-      bOff += bs[k];
-      cOff += cs[k];
-      if (++idx[k] < dims[k]) break;
-      aOff -= as[k] * dims[k];
-      bOff -= bs[k] * dims[k];
-      cOff -= cs[k] * dims[k];
-      idx[k] = 0;
-    }
+    advance(index, dims, last, layout.strides, offsets);
   }
   return new TensorData(heap.takeInto(allocate(), cPtr), outShape);
 }

@@ -11,31 +11,36 @@ import type { Binary } from "../operators";
 import { stridesFromShape } from "../../data/shape";
 import { collapse } from "./layout";
 import { zipRaw } from "./elementwise";
-import { LoopCache, ODOMETER } from "./specialize";
+import { Advance, LoopCache, advance } from "./specialize";
 
-type FoldLoop = (
-  o: Float64Array, x: Float64Array, xOff: number, shape: number[], xs: number[], n: number, step: number, start: number,
-) => void;
-
-const FOLD_SOURCE = `
-  return function foldLoop(o, x, xOff, shape, xs, n, step, start) {
-    const d = shape.length;
-    if (d === 0) { let acc = start; for (let k = 0, q = xOff; k < n; k++, q += step) acc = fn(acc, x[q]); o[0] = acc; return; }
-    const m = shape[d - 1], sx = xs[d - 1];
-    let outer = 1;
-    for (let k = 0; k < d - 1; k++) outer *= shape[k];
-    const idx = new Int32Array(d);
-    for (let t = 0, p = 0; t < outer; t++) {
-      for (let j = 0, base = xOff; j < m; j++, base += sx) {
-        let acc = start;
-        for (let k = 0, q = base; k < n; k++, q += step) acc = fn(acc, x[q]);
-        o[p++] = acc;
-      }
-      ${ODOMETER.replace("YSTEP", "").replace("YREWIND", "")}
+/** o[p] = the fold of the lane starting at the p-th position of the (collapsed) lane layout. */
+function foldLoop(
+  fn: Binary, o: Float64Array, x: Float64Array, xOff: number, shape: number[], xs: number[],
+  n: number, stride: number, start: number, step: Advance,
+): void {
+  const d = shape.length;
+  if (d === 0) {
+    let acc = start;
+    for (let k = 0, q = xOff; k < n; k++, q += stride) acc = fn(acc, x[q]);
+    o[0] = acc;
+    return;
+  }
+  const m = shape[d - 1], sx = xs[d - 1];
+  let outer = 1;
+  for (let k = 0; k < d - 1; k++) outer *= shape[k];
+  const index = new Int32Array(d);
+  const offsets = [xOff];
+  for (let t = 0, p = 0; t < outer; t++) {
+    for (let j = 0, base = offsets[0]; j < m; j++, base += sx) {
+      let acc = start;
+      for (let k = 0, q = base; k < n; k++, q += stride) acc = fn(acc, x[q]);
+      o[p++] = acc;
     }
-  };`;
+    step(index, shape, d - 1, [xs], offsets);
+  }
+}
 
-const foldLoops = new LoopCache<Binary, FoldLoop>(FOLD_SOURCE);
+const foldLoops = new LoopCache<Binary, typeof foldLoop>(foldLoop);
 
 /** True when dim's stride is the smallest among a's dims of size > 1: its lanes are the inner runs. */
 function laneIsInner(a: TensorData, dim: number): boolean {
@@ -47,13 +52,16 @@ function laneIsInner(a: TensorData, dim: number): boolean {
 export function reduceInto(fn: Binary, start: number, o: Float64Array, a: TensorData, dim: number): void {
   const n = a.shape[dim];
   const step = a.strides[dim];
-  if (n === 0 || o.length === 0) return; // as the reference: an empty fold leaves the zeros
+  if (n === 0 || o.length === 0) {
+    o.fill(0); // as the reference: an empty fold leaves the zeros
+    return;
+  }
   // The lanes: a's shape and strides without `dim`.
   const laneShape = a.shape.filter((_, i) => i !== dim);
   const laneStrides = a.strides.filter((_, i) => i !== dim);
   if (laneIsInner(a, dim) || o.length === 1) {
     const { shape, strides } = collapse(laneShape, [laneStrides]);
-    foldLoops.get(fn)(o, a.storage, 0, shape, strides[0], n, step, start);
+    foldLoops.get(fn)(fn, o, a.storage, 0, shape, strides[0], n, step, start, advance);
     return;
   }
   o.fill(start);
@@ -62,6 +70,7 @@ export function reduceInto(fn: Binary, start: number, o: Float64Array, a: Tensor
 
 /** out (dense, a's shape) = one-hot of the first maximum of each lane along dim. */
 export function argmaxInto(o: Float64Array, a: TensorData, dim: number): void {
+  o.fill(0);
   const n = a.shape[dim];
   const inStep = a.strides[dim];
   const outStrides = stridesFromShape(a.shape); // o is dense with a's shape
@@ -70,14 +79,12 @@ export function argmaxInto(o: Float64Array, a: TensorData, dim: number): void {
     a.strides.filter((_, i) => i !== dim),
     outStrides.filter((_, i) => i !== dim),
   ]);
-  const [xs, os] = strides;
-  const d = shape.length;
   const x = a.storage;
-  const idx = new Int32Array(d);
+  const index = new Int32Array(shape.length);
   const count = o.length / Math.max(n, 1);
-  let xOff = 0;
-  let oOff = 0;
+  const offsets = [0, 0]; // of the lane in x and in o
   for (let t = 0; t < count; t++) {
+    const xOff = offsets[0];
     let best = 0;
     let bestValue = x[xOff];
     for (let k = 1, q = xOff + inStep; k < n; k++, q += inStep) {
@@ -86,14 +93,7 @@ export function argmaxInto(o: Float64Array, a: TensorData, dim: number): void {
         bestValue = x[q];
       }
     }
-    if (n > 0) o[oOff + best * outStep] = 1;
-    for (let k = d - 1; k >= 0; k--) {
-      xOff += xs[k];
-      oOff += os[k];
-      if (++idx[k] < shape[k]) break;
-      xOff -= xs[k] * shape[k];
-      oOff -= os[k] * shape[k];
-      idx[k] = 0;
-    }
+    if (n > 0) o[offsets[1] + best * outStep] = 1;
+    advance(index, shape, shape.length, strides, offsets);
   }
 }

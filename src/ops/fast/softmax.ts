@@ -8,6 +8,7 @@ import { TensorData } from "../../data/tensor-data";
 import { Shape, shapeSize } from "../../data/shape";
 import { forEachLane } from "../kernels";
 import { gatherInto, identity, mapInto } from "./elementwise";
+import { output } from "./output";
 import { runJob } from "./threads";
 import { WasmHeap, wasmHeap } from "./wasm";
 
@@ -31,9 +32,9 @@ export function fastSoftmax(a: TensorData, dim: number, log: boolean): TensorDat
   const x = heap.alloc(size);
   gatherInto(heap.f64, x / 8, a.permute(order));
   const o = heap.alloc(size);
-  heap.setArgs([x, o, rows, n, log ? 1 : 0, per]);
   let out = new Float64Array(0);
-  runJob(heap, "softmaxRows", Math.ceil(rows / per), size * 32, () => (out = new Float64Array(size)));
+  const args = { x, out: o, rows, n, log: log ? 1 : 0, perChunk: per };
+  runJob(heap, "softmaxRows", args, Math.ceil(rows / per), size * 32, () => (out = output(size)));
   if (dim === a.dims - 1) return new TensorData(heap.takeInto(out, o), a.shape);
   const permuted = new TensorData(heap.f64.subarray(o / 8, o / 8 + size), order.map((i) => a.shape[i]));
   gatherInto(out, 0, permuted.permute(order.map((_, i) => order.indexOf(i))));
@@ -69,13 +70,13 @@ function pipelined(heap: WasmHeap, a: TensorData, n: number, rows: number, per: 
   const src = a.storage;
   let out = new Float64Array(0);
   const job = (first: number, count: number, meanwhile: () => void) => {
-    heap.setArgs([x + first * 8, o + first * 8, count / n, n, log ? 1 : 0, per]);
-    runJob(heap, "softmaxRows", Math.ceil(count / n / per), count * 32, meanwhile); // ~32 flops an element
+    const args = { x: x + first * 8, out: o + first * 8, rows: count / n, n, log: log ? 1 : 0, perChunk: per };
+    runJob(heap, "softmaxRows", args, Math.ceil(count / n / per), count * 32, meanwhile); // ~32 flops an element
   };
   heap.f64.set(src.subarray(0, half), x / 8);
   job(0, half, () => {
     heap.f64.set(src.subarray(half, size), x / 8 + half);
-    out = new Float64Array(size);
+    out = output(size);
   });
   job(half, size - half, () => out.set(heap.f64.subarray(o / 8, o / 8 + half)));
   out.set(heap.f64.subarray(o / 8 + half, o / 8 + size), half);
@@ -94,8 +95,7 @@ export function fastExp(a: TensorData, shape: Shape): TensorData | null {
   else mapInto(identity, heap.f64, x / 8, a, shape);
   const o = heap.alloc(size);
   const chunk = 16384;
-  heap.setArgs([x, o, size, chunk]);
   let out = new Float64Array(0);
-  runJob(heap, "expMap", Math.ceil(size / chunk), size * 32, () => (out = new Float64Array(size)));
+  runJob(heap, "expMap", { x, out: o, n: size, chunk }, Math.ceil(size / chunk), size * 32, () => (out = output(size)));
   return new TensorData(heap.takeInto(out, o), shape);
 }

@@ -13,7 +13,8 @@
  *   FAILED   set by a worker whose chunk trapped
  */
 import { Thread, platform } from "../../platform";
-import { JOB_KERNELS, JobName, MAX_THREADS, WasmHeap } from "./wasm";
+import type { JobArgs, JobName } from "./contract";
+import { JOB_KERNELS, MAX_THREADS, WasmHeap } from "./wasm";
 
 const GEN = 0;
 const ACTIVE = 1;
@@ -133,7 +134,9 @@ class Pool {
       Atomics.wait(ctl, ACTIVE, active);
     }
     Atomics.store(ctl, NEXT, CLOSED);
-    if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new Error(`fast backend: a worker thread failed in the ${name} kernel`);
+    if (Atomics.exchange(ctl, FAILED, 0) !== 0) {
+      throw new Error(`fast backend: a worker thread failed in the ${name} kernel`);
+    }
   }
 }
 
@@ -156,10 +159,14 @@ function parallelWork(): number {
   return value !== undefined && value !== "" && Number(value) >= 0 ? Number(value) : PARALLEL_WORK;
 }
 
-/** Runs a job whose arguments are in `heap`'s args: on the calling thread alone when it is small or
- * threads are off, else shared with the workers. `meanwhile` is JavaScript work for the calling thread
- * (allocating the result, which page-faults) done while the workers start on the chunks. */
-export function runJob(heap: WasmHeap, name: JobName, chunks: number, work: number, meanwhile?: () => void): void {
+/** Runs `chunks` chunks of job `name` with `args`: on the calling thread alone when the job is small
+ * (`work` flops or element touches) or threads are off, else shared with the workers. `meanwhile` is
+ * JavaScript work for the calling thread (allocating the result, which page-faults) done while the
+ * workers start on the chunks. */
+export function runJob<J extends JobName>(
+  heap: WasmHeap, name: J, args: JobArgs<J>, chunks: number, work: number, meanwhile?: () => void,
+): void {
+  heap.setArgs(name, args);
   if (chunks <= 1 || work < parallelWork() || threadCount() < 2) {
     meanwhile?.();
     const kernel = heap.kernels[name];

@@ -4,30 +4,26 @@
  * that memory. A backend call resets the arena, copies its operands in, runs jobs, copies the result
  * out into an ordinary Float64Array; nothing of the heap outlives the call.
  */
+import { ARGS_BYTES, JOBS, JobArgs, JobName, contractHash } from "./contract";
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm";
 
 /** A job kernel: does chunk `chunk` of the work described at `args`, with thread `thread`'s scratch. */
 export type JobKernel = (args: number, chunk: number, thread: number) => void;
 
-export interface KernelExports {
-  gemm: JobKernel;
-  im2col: JobKernel;
-  expMap: JobKernel;
-  softmaxRows: JobKernel;
+export type KernelExports = Record<JobName, JobKernel> & {
   heapBase(): number;
   scratchBytes(): number;
-}
+  contractHash(): number;
+};
 
 /** Job kernels by number, the order the worker threads index them by. */
-export const JOB_KERNELS = ["gemm", "im2col", "expMap", "softmaxRows"] as const;
-export type JobName = (typeof JOB_KERNELS)[number];
+export const JOB_KERNELS = Object.keys(JOBS) as JobName[];
 
 const PAGE = 65536;
 /** 1 GiB: the shared memory's fixed maximum (an address-space reservation, not resident memory). */
 const MAX_PAGES = 16384;
 /** Threads whose scratch areas are reserved at the bottom of the heap. */
 export const MAX_THREADS = 4;
-const ARGS_BYTES = 256;
 
 export class WasmHeap {
   readonly module: WebAssembly.Module;
@@ -97,9 +93,13 @@ export class WasmHeap {
     return out;
   }
 
-  /** Writes the i32 job arguments. */
-  setArgs(values: readonly number[]): void {
-    this.i32.set(values, this.args / 4);
+  /** Writes job `job`'s arguments into their slots (contract.ts). */
+  setArgs<J extends JobName>(job: J, args: JobArgs<J>): void {
+    const slots: readonly string[] = JOBS[job];
+    const values = args as Readonly<Record<string, number>>;
+    const i32 = this.i32;
+    const base = this.args / 4;
+    for (let i = 0; i < slots.length; i++) i32[base + i] = values[slots[i]];
   }
 
   private ensure(bytes: number): void {
@@ -124,14 +124,23 @@ function align(bytes: number): number {
 let heap: WasmHeap | null | undefined;
 
 /** The process's heap, instantiated on first use; null where WebAssembly SIMD or shared memory is
- * missing (the fast backend then runs its JavaScript kernels, or the reference ones). */
+ * missing (the fast backend then runs its JavaScript kernels, or the reference ones). A module built
+ * from another contract is an error, not a fallback. */
 export function wasmHeap(): WasmHeap | null {
   if (heap === undefined) {
+    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    let made: WasmHeap | null;
     try {
-      heap = new WasmHeap(Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
+      made = new WasmHeap(bytes); // throws without SIMD or shared memory (a page not cross-origin isolated)
     } catch {
-      heap = null;
+      made = null;
     }
+    if (made !== null && made.kernels.contractHash() !== contractHash()) {
+      throw new Error(
+        "fast backend: kernels-wasm.ts was built from another src/ops/fast/contract.ts; run npm run build",
+      );
+    }
+    heap = made;
   }
   return heap;
 }
