@@ -24,26 +24,6 @@ export default tseslint.config(
   {
     // Lines <= 120 characters (issue 16); a regular expression or a URL may run longer.
     files: ["src/**/*.ts", "scripts/**/*.ts", "test/**/*.ts", "bench/**/*.ts", "*.ts"],
-    // For now, not the files other branches are changing: dropped once those branches are merged.
-    ignores: [
-      "bench/**",
-      "src/ops/**",
-      "src/nn/**",
-      "src/optim/**",
-      "src/data*/**",
-      "scripts/lab*.ts",
-      "scripts/lite.ts",
-      "test/lab*",
-      "test/lite*",
-      "test/live-notebook*",
-      "test/support/jupyter-server.ts",
-      "test/fast-backend*",
-      "test/kernels*",
-      "test/nn*",
-      "test/conv*",
-      "test/pool*",
-      "test/homework-sets*",
-    ],
     rules: {
       "max-len": ["error", { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },

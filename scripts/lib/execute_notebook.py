@@ -45,7 +45,9 @@ def main():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # the explicit no-repair flags are "deprecated"
         try:
-            nbformat.validate(raw, version=4, version_minor=5, repair_duplicate_cell_ids=False, strip_invalid_metadata=False)
+            nbformat.validate(
+                raw, version=4, version_minor=5, repair_duplicate_cell_ids=False, strip_invalid_metadata=False
+            )
         except nbformat.ValidationError as error:
             report({"ok": False, "cell": None, "source": "", "error": "not valid nbformat 4.5: %s" % error.message})
             return

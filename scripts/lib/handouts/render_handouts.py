@@ -101,14 +101,16 @@ def main():
     for item in job["notebooks"]:
         name = os.path.splitext(os.path.basename(item["source"]))[0]
         # relative image paths in markdown are the source notebook's, not the executed copy's
-        resources = {"metadata": {"name": name, "path": item["path"]}, "handout": {"plotly": plotly, "mathjax": mathjax, "css": css, "index": item["index"]}}
+        handout = {"plotly": plotly, "mathjax": mathjax, "css": css, "index": item["index"]}
+        resources = {"metadata": {"name": name, "path": item["path"]}, "handout": handout}
         nb = nbformat.read(item["source"], as_version=4)
         nb.metadata["title"] = item["title"]  # the page's <title>, and the PDF's
         body, out = exporter.from_notebook_node(nb, resources=resources)
         os.makedirs(os.path.dirname(os.path.abspath(item["target"])), exist_ok=True)
         with open(item["target"], "w", encoding="utf-8") as f:
             f.write(body)
-        sys.stdout.write("RESULT " + json.dumps({"target": item["target"], "plots": out.get("handout_plots", 0), "bytes": len(body.encode("utf-8"))}) + "\n")
+        result = {"target": item["target"], "plots": out.get("handout_plots", 0), "bytes": len(body.encode("utf-8"))}
+        sys.stdout.write("RESULT " + json.dumps(result) + "\n")
         sys.stdout.flush()
 
 

@@ -103,7 +103,8 @@ def output_from(msg):
     if kind == "stream":
         return nbformat.v4.new_output("stream", name=content["name"], text=content["text"])
     if kind in ("display_data", "execute_result"):
-        return nbformat.v4.new_output("display_data", data=content.get("data", {}), metadata=content.get("metadata", {}))
+        data, metadata = content.get("data", {}), content.get("metadata", {})
+        return nbformat.v4.new_output("display_data", data=data, metadata=metadata)
     if kind == "error":
         return nbformat.v4.new_output("error", ename=content.get("ename", ""), evalue=content.get("evalue", ""),
                                       traceback=content.get("traceback", []))
