@@ -148,6 +148,15 @@ async function waitForKernel(page: Page): Promise<void> {
 /** Opens the lab on `path` (a notebook of the site) and waits until its kernel is idle. */
 async function openNotebook(page: Page, site: SiteServer, path: string): Promise<void> {
   await page.goto(`${site.url}${labLink(path)}&exposeAppInBrowser`);
+  // the lab restores the previous notebook first: on a busy machine its idle kernel answered for this one
+  await page.waitForFunction(
+    (wanted) => {
+      type Win = { jupyterapp?: { shell: { currentWidget: { context?: { path: string } } | null } } };
+      return (window as unknown as Win).jupyterapp?.shell.currentWidget?.context?.path === wanted;
+    },
+    path,
+    { timeout: 120_000 },
+  );
   await waitForKernel(page);
 }
 
